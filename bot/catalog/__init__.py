@@ -1,0 +1,1 @@
+"""The training catalog: schema, LHEO import and session search."""

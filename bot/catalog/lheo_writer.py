@@ -1,0 +1,72 @@
+"""Builds minimal LHEO 2.2/2.3 documents (tests, benchmark), elements in the schema's order."""
+from __future__ import annotations
+
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+NS_23 = "http://lheo.gouv.fr/2.3"
+NS_22 = "http://www.lheo.org/2.2"
+
+
+def session(numero: str, debut: str = "20270115", fin: str = "20270415", etat: int | None = None, places: int | None = None) -> str:
+    recrutement = (
+        f"<recrutement><modalite-recrutement>1</modalite-recrutement><nb-places>{places}</nb-places></recrutement>"
+        if places is not None
+        else ""
+    )
+    etat_xml = f"<etat-recrutement>{etat}</etat-recrutement>" if etat is not None else ""
+    return (
+        f'<session numero="{numero}"><periode><debut>{debut}</debut><fin>{fin}</fin></periode>'
+        f"<adresse-inscription><adresse><ligne>1 rue de l'Exemple</ligne><codepostal>62300</codepostal>"
+        f"<ville>Lens</ville></adresse></adresse-inscription>{etat_xml}{recrutement}</session>"
+    )
+
+
+def lieu(insee: str | None = None, codepostal: str = "00000", ville: str = "", lat: float | None = None, lon: float | None = None) -> str:
+    parts = [f"<ligne>Plateau technique</ligne><codepostal>{codepostal}</codepostal><ville>{escape(ville)}</ville>"]
+    if insee:
+        parts.append(f"<code-INSEE-commune>{insee}</code-INSEE-commune>")
+    if lat is not None:
+        parts.append(f"<geolocalisation><latitude>{lat}</latitude><longitude>{lon}</longitude></geolocalisation>")
+    return f"<lieu-de-formation><coordonnees><adresse>{''.join(parts)}</adresse></coordonnees></lieu-de-formation>"
+
+
+def action(numero: str, sessions: list[str], lieux: list[str] = (), modalite: int = 0, permanent: int = 0, heures: int | None = 35) -> str:
+    heures_xml = f"<nombre-heures-total>{heures}</nombre-heures-total>" if heures is not None else ""
+    return (
+        f'<action numero="{numero}"><rythme-formation>Temps plein</rythme-formation>'
+        f"<code-public-vise>83056</code-public-vise><niveau-entree-obligatoire>0</niveau-entree-obligatoire>"
+        f"<modalites-alternance>-</modalites-alternance><modalites-enseignement>{modalite}</modalites-enseignement>"
+        f"<conditions-specifiques>-</conditions-specifiques><prise-en-charge-frais-possible>1</prise-en-charge-frais-possible>"
+        f"{''.join(lieux)}<modalites-entrees-sorties>{permanent}</modalites-entrees-sorties>{''.join(sessions)}"
+        f"{heures_xml}<organisme-financeur><code-financeur>2</code-financeur></organisme-financeur></action>"
+    )
+
+
+def formation(numero: str, actions: list[str], romes: tuple[str, ...] = ("H2705",), intitule: str = "Pilote de ligne (test)",
+              objectif: str = "Conduire une ligne.", organisme: str = "Organisme fictif de test") -> str:
+    codes = "".join(f"<code-ROME>{code}</code-ROME>" for code in romes)
+    return (
+        f'<formation numero="{numero}"><domaine-formation><code-FORMACODE>24049</code-FORMACODE>{codes}</domaine-formation>'
+        f"<intitule-formation>{escape(intitule)}</intitule-formation><objectif-formation>{escape(objectif)}</objectif-formation>"
+        f"<resultats-attendus>Titre</resultats-attendus><contenu-formation>Modules</contenu-formation>"
+        f"<certifiante>0</certifiante><contact-formation><coordonnees/></contact-formation>"
+        f"<parcours-de-formation>1</parcours-de-formation><code-niveau-entree>1</code-niveau-entree>{''.join(actions)}"
+        f"<organisme-formation-responsable><numero-activite>31620000062</numero-activite>"
+        f"<SIRET-organisme-formation><SIRET>00000000000018</SIRET></SIRET-organisme-formation>"
+        f"<nom-organisme>{escape(organisme)}</nom-organisme><raison-sociale>{escape(organisme)}</raison-sociale>"
+        f"<coordonnees-organisme><coordonnees><adresse><ligne>1 rue de l'Exemple</ligne><codepostal>62300</codepostal>"
+        f"<ville>Lens</ville></adresse><telfixe><numtel>03 99 00 00 00</numtel></telfixe><courriel>contact@example.org</courriel>"
+        f"</coordonnees></coordonnees-organisme><contact-organisme><coordonnees/></contact-organisme>"
+        f"</organisme-formation-responsable></formation>"
+    )
+
+
+def document(formations: list[str], namespace: str | None = NS_23) -> str:
+    xmlns = f' xmlns="{namespace}"' if namespace else ""
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n<lheo{xmlns}><offres>{"".join(formations)}</offres></lheo>\n'
+
+
+def write(path: Path, formations: list[str], namespace: str | None = NS_23) -> Path:
+    path.write_text(document(formations, namespace), encoding="utf-8")
+    return path

@@ -1,0 +1,129 @@
+"""Command line: `python -m bot catalog import|search` (see ../shared/CONTRACT.md)."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.engine import make_url
+
+from bot import config
+from bot.catalog.db import engine
+from bot.catalog.lheo import ROME_CODE, ImportFault, import_file
+from bot.catalog.search import search_sessions
+from bot.geo import Commune, gazetteer
+from bot.jobs import vocabulary
+
+
+class UsageError(Exception):
+    """Wrong arguments: shown as one line, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line instead of argparse's usage block
+        raise UsageError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m bot", description="Assistant Electro'Mob : catalogue des formations.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    catalog = commands.add_parser("catalog", help="catalogue des formations (LHEO)")
+    actions = catalog.add_subparsers(dest="action", required=True, parser_class=_Parser)
+
+    importing = actions.add_parser("import", help="importe des fichiers LHEO 2.2 ou 2.3")
+    importing.add_argument("files", nargs="+", metavar="FILE")
+
+    search = actions.add_parser("search", help="sessions à venir pour un métier autour d'une commune")
+    search.add_argument("--rome", required=True, help="code ROME, par ex. H2705")
+    where = search.add_mutually_exclusive_group(required=True)
+    where.add_argument("--commune", help="nom de commune ou code postal, tel qu'on le tape")
+    where.add_argument("--insee", help="code INSEE de la commune")
+    search.add_argument("--rayon", required=True, type=float, help="rayon en km")
+    search.add_argument("--today", help="date du jour AAAA-MM-JJ (par défaut BOT_TODAY ou la date réelle)")
+    search.add_argument("--json", action="store_true", help="liste JSON des sessions, et rien d'autre")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        if args.action == "import":
+            return _import(args.files)
+        return _search(args)
+    except UsageError as error:
+        print(f"python -m bot : {error}", file=sys.stderr)
+        return 2
+    except (config.ConfigError, ImportFault) as error:
+        print(f"erreur : {error}", file=sys.stderr)
+        return 1
+    except (OperationalError, ArgumentError) as error:
+        print(f"erreur : base de données inaccessible ({_database_name()}) : {_first_line(error)}", file=sys.stderr)
+        return 1
+
+
+def _import(files: list[str]) -> int:
+    failed = 0
+    for path in files:
+        try:
+            print(import_file(engine(), path).summary())
+        except ImportFault as fault:
+            print(f"erreur : {fault}", file=sys.stderr)
+            failed += 1
+    return 1 if failed else 0
+
+
+def _search(args) -> int:
+    rome = args.rome.strip().upper()
+    if not ROME_CODE.match(rome):
+        raise UsageError(f"code ROME invalide « {args.rome} » (attendu une lettre et 4 chiffres, par ex. H2705)")
+    if not 0 < args.rayon <= 1000:
+        raise UsageError(f"rayon invalide « {args.rayon:g} » (attendu entre 0 et 1000 km)")
+    today = config.parse_day(args.today, "--today") if args.today else config.today()
+    commune = _commune(args)
+    hits = search_sessions(engine(), rome, commune.lat, commune.lon, args.rayon, today)
+    if args.json:
+        json.dump([hit.as_json() for hit in hits], sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return 0
+    metier = vocabulary().by_rome(rome)
+    label = f"{metier.titre} ({rome})" if metier else rome
+    print(f"{label} — à {args.rayon:g} km de {commune.nom} ({commune.insee}), au {today:%d/%m/%Y} : {len(hits)} session(s)")
+    for hit in hits:
+        session = hit.as_json()
+        distance = "à distance" if session["distance_km"] is None else f"{session['distance_km']:.1f} km"
+        places = f", {session['places']} places" if session["places"] is not None else ""
+        print(
+            f"  {session['debut']} → {session['fin'] or '?'}  {distance:>10}  {session['ville'] or '-'} : "
+            f"{session['intitule']} — {session['organisme']} [{session['modalite']}{places}] ({session['session_id']})"
+        )
+    return 0
+
+
+def _commune(args) -> Commune:
+    gaz = gazetteer()
+    if args.insee:
+        commune = gaz.by_insee(args.insee.strip())
+        if commune is None:
+            raise UsageError(f"code INSEE inconnu « {args.insee} »")
+        return commune
+    resolution = gaz.resolve(args.commune)
+    if resolution.commune is None:
+        hint = ", ".join(c.nom for c in resolution.alternatives[:3])
+        raise UsageError(f"commune inconnue « {args.commune} »" + (f" (vouliez-vous dire : {hint} ?)" if hint else ""))
+    if resolution.status == "ambiguous":
+        others = ", ".join(f"{c.nom} ({c.insee})" for c in resolution.alternatives)
+        print(f"« {args.commune} » : commune retenue {resolution.commune.nom} ({resolution.commune.insee}) ; autres : {others}", file=sys.stderr)
+    return resolution.commune
+
+
+def _database_name() -> str:
+    try:
+        return make_url(config.database_url()).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "BOT_DATABASE_URL"
+
+
+def _first_line(error: Exception) -> str:
+    text = str(getattr(error, "orig", None) or error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
