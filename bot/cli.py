@@ -11,6 +11,7 @@ from sqlalchemy.engine import make_url
 from bot import config
 from bot.catalog.db import engine
 from bot.catalog.lheo import ROME_CODE, ImportFault, import_file
+from bot.catalog.queries import learning_path
 from bot.catalog.search import search_sessions
 from bot.geo import Commune, gazetteer
 from bot.jobs import vocabulary
@@ -42,6 +43,10 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--rayon", required=True, type=float, help="rayon en km")
     search.add_argument("--today", help="date du jour AAAA-MM-JJ (par défaut BOT_TODAY ou la date réelle)")
     search.add_argument("--json", action="store_true", help="liste JSON des sessions, et rien d'autre")
+
+    path = actions.add_parser("parcours", help="étapes de formation vers un métier, dans le catalogue chargé")
+    path.add_argument("--rome", required=True, help="code ROME, par ex. H2705")
+    path.add_argument("--json", action="store_true", help="les étapes en JSON, et rien d'autre")
     return parser
 
 
@@ -50,6 +55,8 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         if args.action == "import":
             return _import(args.files)
+        if args.action == "parcours":
+            return _path(args)
         return _search(args)
     except UsageError as error:
         print(f"python -m bot : {error}", file=sys.stderr)
@@ -73,10 +80,30 @@ def _import(files: list[str]) -> int:
     return 1 if failed else 0
 
 
-def _search(args) -> int:
-    rome = args.rome.strip().upper()
+def _rome(text: str) -> str:
+    rome = text.strip().upper()
     if not ROME_CODE.match(rome):
-        raise UsageError(f"code ROME invalide « {args.rome} » (attendu une lettre et 4 chiffres, par ex. H2705)")
+        raise UsageError(f"code ROME invalide « {text} » (attendu une lettre et 4 chiffres, par ex. H2705)")
+    return rome
+
+
+def _path(args) -> int:
+    rome = _rome(args.rome)
+    steps = learning_path(engine(), rome)
+    if args.json:
+        json.dump([step.as_payload() for step in steps], sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return 0
+    metier = vocabulary().by_rome(rome)
+    print(f"Parcours vers {metier.titre if metier else rome} ({rome}) : {len(steps)} étape(s)")
+    for number, step in enumerate(steps, 1):
+        hours = f", {step.heures} h" if step.heures else ""
+        print(f"  {number}. {step.intitule} ({step.formation_id}{hours}) — {step.pourquoi}")
+    return 0
+
+
+def _search(args) -> int:
+    rome = _rome(args.rome)
     if not 0 < args.rayon <= 1000:
         raise UsageError(f"rayon invalide « {args.rayon:g} » (attendu entre 0 et 1000 km)")
     today = config.parse_day(args.today, "--today") if args.today else config.today()

@@ -112,3 +112,27 @@ def test_bad_environment_is_one_clear_line(tmp_path, env, expected):
     assert result.returncode == 1
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert expected in result.stderr
+
+
+def test_learning_path_from_the_loaded_catalog(tmp_path):
+    demo = os.path.join(ROOT, "data", "catalog", "demo-electromob.lheo.xml")
+    assert run("catalog", "import", demo, tmp_path=tmp_path).returncode == 0
+    result = run("catalog", "parcours", "--rome", "H2705", "--json", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    steps = json.loads(result.stdout)
+    assert len(steps) >= 3 and all(set(s) == {"formation_id", "intitule", "heures", "pourquoi"} for s in steps)
+    assert "habilitation" in steps[0]["intitule"].lower()
+    human = run("catalog", "parcours", "--rome", "H2705", tmp_path=tmp_path)
+    assert human.stdout.splitlines()[0].startswith("Parcours vers pilote de ligne (H2705)")
+    assert steps[0]["formation_id"] in human.stdout
+
+
+def test_learning_path_follows_a_new_import(tmp_path):
+    """The path is built from whatever catalog is loaded, and changes with it."""
+    first = f.write(tmp_path / "a.xml", [f.formation("HAB", [f.action("A1", [f.session("S1")])], intitule="Habilitation électrique B0L")])
+    assert run("catalog", "import", str(first), tmp_path=tmp_path).returncode == 0
+    assert [s["formation_id"] for s in json.loads(run("catalog", "parcours", "--rome", "H2705", "--json", tmp_path=tmp_path).stdout)] == ["HAB"]
+    second = f.write(tmp_path / "b.xml", [f.formation("CIMA", [f.action("A2", [f.session("S2")])], intitule="Pilote de ligne de production")])
+    assert run("catalog", "import", str(second), tmp_path=tmp_path).returncode == 0
+    steps = json.loads(run("catalog", "parcours", "--rome", "H2705", "--json", tmp_path=tmp_path).stdout)
+    assert [s["formation_id"] for s in steps] == ["HAB", "CIMA"]

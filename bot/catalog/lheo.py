@@ -12,6 +12,7 @@ import os
 import re
 import sys
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -79,6 +80,7 @@ def import_file(engine: Engine, path: str | os.PathLike, *, progress=sys.stderr)
     started = time.monotonic()
     with engine.begin() as conn:  # rolled back as a whole on any exception
         parser.run(lambda rows: _store(conn, rows), progress)
+        _new_version(conn)
     parser.report.seconds = time.monotonic() - started
     return parser.report
 
@@ -418,6 +420,14 @@ def _store(conn: Connection, rows: _Rows) -> None:
     ):
         if values:
             conn.execute(table.insert(), values)
+
+
+def _new_version(conn: Connection) -> None:
+    """Marks the catalog as changed, so that caches of it are renewed."""
+    version = uuid.uuid4().hex
+    updated = conn.execute(update(m.catalog_meta).where(m.catalog_meta.c.key == "version").values(value=version))
+    if updated.rowcount == 0:
+        conn.execute(m.catalog_meta.insert().values(key="version", value=version))
 
 
 def _upsert_organismes(conn: Connection, values: list[dict]) -> None:

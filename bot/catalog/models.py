@@ -113,3 +113,10 @@ session = Table(
     Column("places", Integer),
     Index("ix_session_fin", "fin"),
 )
+
+catalog_meta = Table(
+    "catalog_meta",
+    metadata,
+    Column("key", String(40), primary_key=True),
+    Column("value", Text, nullable=False),  # "version": changes with every committed import
+)
