@@ -143,3 +143,8 @@ def test_bounding_box_contains_the_whole_circle(lat, radius):
         l2 = l1 + math.atan2(math.sin(b) * math.sin(d) * math.cos(p1), math.cos(d) - math.sin(p1) * math.sin(p2))
         assert lat_min <= math.degrees(p2) <= lat_max
         assert lon_min <= (math.degrees(l2) + 180) % 360 - 180 <= lon_max
+
+
+def test_place_is_named_by_its_official_commune_name(engine, tmp_path):
+    hits = search(engine, tmp_path, [one_formation(f.action("A1", [f.session("S1")], [f.lieu(codepostal="62110", ville="HENIN BEAUMONT CEDEX")]))])
+    assert (hits[0].commune, hits[0].ville) == ("62427", "Hénin-Beaumont")

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 
 from bot.catalog import models as m
 from bot.catalog.lheo import OPEN_ENDED
-from bot.geo import haversine_km
+from bot.geo import gazetteer, haversine_km
 
 KM_PER_DEGREE = 6371.0 * math.pi / 180
 MODALITES = {0: "presentiel", 1: "mixte", 2: "distanciel"}
@@ -55,6 +55,12 @@ class SessionHit:
             "modalite": self.modalite,
             "places": self.places,
         }
+
+
+def _town_name(insee: str | None, written: str | None) -> str | None:
+    """The official name of the place's commune ("Hénin-Beaumont"), else the name as written."""
+    commune = gazetteer().by_insee(insee) if insee else None
+    return commune.nom if commune else written
 
 
 def bounding_box(lat: float, lon: float, radius_km: float) -> tuple[float, float, float, float]:
@@ -118,7 +124,7 @@ def search_sessions(engine: Engine, rome: str, lat: float, lon: float, radius_km
                     fin=None if row.fin == OPEN_ENDED else row.fin,
                     distance=None if remote else distance,
                     commune=row.insee,
-                    ville=row.ville,
+                    ville=_town_name(row.insee, row.ville),
                     modalite=MODALITES.get(row.modalite_enseignement, "presentiel"),
                     places=row.places,
                 ),
