@@ -215,6 +215,12 @@ class Gazetteer:
         return _ranked(c for name in spaced[start:stop] for index in indexes
                        for c in index.get(_squeeze(name), ()))
 
+    def named_exactly(self, text: str) -> list[Commune]:
+        """Communes whose official name (or a spelling of it) is exactly `text`, in any case
+        and with or without accents; preference order."""
+        key = _squeeze(fold(text))
+        return _ranked(self._official.get(key, []) + self._variant.get(key, []))
+
     def _all_named(self, key: str) -> list[Commune]:
         return self._official.get(key, []) + self._variant.get(key, []) + self._former.get(key, [])
 
