@@ -8,6 +8,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
+    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -119,4 +120,18 @@ catalog_meta = Table(
     metadata,
     Column("key", String(40), primary_key=True),
     Column("value", Text, nullable=False),  # "version": changes with every committed import
+)
+
+# Requests to be called back by a counselor, given with the person's consent. Deleted with
+# the conversation when the person asks ("delete my data"); never written to logs.
+contact_request = Table(
+    "contact_request",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("conversation_id", String(255), nullable=False, index=True),
+    Column("contact", Text, nullable=False),
+    Column("statut", String(40)),
+    Column("metier", String(5)),
+    Column("commune", String(10)),
+    Column("created_at", DateTime, nullable=False),
 )
