@@ -1,0 +1,59 @@
+"""What every action needs: the catalog, the profile slots, blocking work off the event loop."""
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+from typing import Any, Callable, TypeVar
+
+from rasa_sdk import Tracker
+
+from bot.catalog.db import engine
+from bot.geo import Commune, gazetteer
+from bot.jobs import Metier, vocabulary
+from bot.profile import DEFAULT_RADIUS_KM
+
+T = TypeVar("T")
+MAX_TEXT = 1000  # characters of a message that the actions read; the rest is ignored
+
+
+async def blocking(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Runs a database call or another blocking function in a worker thread."""
+    return await asyncio.to_thread(functools.partial(function, *args, **kwargs))
+
+
+def catalog():
+    return engine()
+
+
+def text_of(tracker: Tracker) -> str:
+    return (tracker.latest_message.get("text") or "")[:MAX_TEXT]
+
+
+def intent_of(tracker: Tracker) -> str | None:
+    return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+def entity_values(tracker: Tracker, entity: str) -> list[str]:
+    return [str(e["value"]) for e in tracker.latest_message.get("entities") or [] if e.get("entity") == entity and e.get("value") is not None]
+
+
+def profile_metier(tracker: Tracker) -> Metier | None:
+    code = tracker.get_slot("metier")
+    return vocabulary().by_rome(code) if code else None
+
+
+def profile_commune(tracker: Tracker) -> Commune | None:
+    code = tracker.get_slot("commune")
+    return gazetteer().by_insee(code) if code else None
+
+
+def profile_radius(tracker: Tracker) -> float:
+    value = tracker.get_slot("rayon_km")
+    return float(value) if value else DEFAULT_RADIUS_KM
+
+
+def button(title: str, intent: str, **entities: str) -> dict:
+    """A button whose payload sends an intent with entities, e.g. /inform{"commune": "insee:62498"}."""
+    payload = f"/{intent}" + (json.dumps(entities, ensure_ascii=False) if entities else "")
+    return {"title": title, "payload": payload}

@@ -1,0 +1,1 @@
+"""Extensions loaded by the Rasa server itself (named in endpoints.yml)."""

@@ -1,0 +1,67 @@
+"""A tracker store that forgets a conversation when the person asks for it.
+
+When `action_delete_my_data` has run in a turn, saving that turn erases every stored event
+of the conversation and keeps only what came after the action (its confirmation), so the
+messages, slots and contact details said before are gone from the store.
+
+Conversations live in memory by default; with a `url` (and the other SQL settings of Rasa's
+SQL tracker store) in endpoints.yml they live in a SQL database.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable, Optional
+
+from rasa.core.brokers.broker import EventBroker
+from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore, TrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted
+from rasa.shared.core.trackers import DialogueStateTracker
+
+ERASE_ACTION = "action_delete_my_data"
+
+
+class ErasingTrackerStore(TrackerStore):
+    def __init__(self, domain: Optional[Domain] = None, host: Optional[str] = None,
+                 event_broker: Optional[EventBroker] = None, **kwargs: Any) -> None:
+        super().__init__(domain, event_broker)
+        if host or kwargs.get("dialect"):
+            self.inner: TrackerStore = SQLTrackerStore(domain, host=host, event_broker=event_broker, **kwargs)
+        else:
+            self.inner = InMemoryTrackerStore(domain, event_broker)
+
+    @property
+    def domain(self) -> Domain:
+        return self._domain
+
+    @domain.setter
+    def domain(self, domain: Optional[Domain]) -> None:
+        self._domain = domain or Domain.empty()
+        self.inner.domain = self._domain
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        events = list(tracker.events)
+        marks = [i for i, e in enumerate(events) if isinstance(e, ActionExecuted) and e.action_name == ERASE_ACTION]
+        if not marks:
+            await self.inner.save(tracker)
+            return
+        await self.erase(tracker.sender_id)
+        kept = DialogueStateTracker.from_events(tracker.sender_id, events[marks[-1] + 1:], slots=self.domain.slots)
+        await self.inner.save(kept)
+
+    async def erase(self, sender_id: str) -> None:
+        """Removes every stored event of the conversation."""
+        if isinstance(self.inner, SQLTrackerStore):
+            with self.inner.session_scope() as session:
+                session.query(self.inner.SQLEvent).filter(self.inner.SQLEvent.sender_id == sender_id).delete()
+                session.commit()
+        else:
+            self.inner.store.pop(sender_id, None)
+
+    async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
+        return await self.inner.retrieve(sender_id)
+
+    async def retrieve_full_tracker(self, conversation_id: str) -> Optional[DialogueStateTracker]:
+        return await self.inner.retrieve_full_tracker(conversation_id)
+
+    async def keys(self) -> Iterable[str]:
+        return await self.inner.keys()
