@@ -7,8 +7,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 DEMO_CATALOG := data/catalog/demo-electromob.lheo.xml
+MODEL := models/model.tar.gz
+TRAINING_DATA := config.yml domain.yml $(shell find data/nlu data/rules data/stories -name '*.yml' 2>/dev/null)
+RASA := $(BIN)/rasa
 
-.PHONY: install catalog run test bench-catalog data clean
+.PHONY: install catalog train run shell test validate test-stories bench-catalog data clean
 
 install: $(INSTALLED)
 
@@ -24,11 +27,29 @@ $(INSTALLED): pyproject.toml
 catalog: install
 	$(BIN)/python -m bot catalog import $(DEMO_CATALOG)
 
-run: catalog
-	@echo "Exemple : pilote de ligne de production (H2705) à 30 km de Lens"
-	$(BIN)/python -m bot catalog search --rome H2705 --commune Lens --rayon 30
+# Trains only when the training data or the configuration changed.
+train: $(MODEL)
 
-test: install
+$(MODEL): $(INSTALLED) $(TRAINING_DATA)
+	$(RASA) train --fixed-model-name model --out models
+
+# Starts the action server and the Rasa server (REST and socket.io), until Ctrl-C.
+run: catalog $(MODEL)
+	$(BIN)/python -m bot.servers --model $(MODEL)
+
+# Chat in the terminal (the action server runs in the background meanwhile).
+shell: catalog $(MODEL)
+	$(RASA) run actions --actions actions --port 5055 > var/actions-shell.log 2>&1 & pid=$$!; \
+	trap "kill $$pid" EXIT; $(RASA) shell --model $(MODEL) --endpoints endpoints.yml
+
+validate: install
+	$(RASA) data validate --fail-on-warnings
+
+# Test conversations: every predicted action must match.
+test-stories: $(MODEL)
+	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml --fail-on-prediction-errors --out reports/stories
+
+test: validate test-stories
 	$(BIN)/python -m pytest -q
 
 bench-catalog: install

@@ -1,0 +1,145 @@
+"""Starts the action server and the Rasa server, waits until both answer, stops them together.
+
+    python -m bot.servers [--model models/model.tar.gz] [--rasa-port 5005] [--actions-port 5055]
+
+Used by `make run` and by the end-to-end tests. The Rasa HTTP API is protected by a token:
+BOT_RASA_TOKEN, or a random one made for this run (printed). The REST and socket.io
+channels need none.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.config import ROOT
+
+DEFAULT_MODEL = ROOT / "models" / "model.tar.gz"
+STARTUP_TIMEOUT_S = 300
+
+
+class StartupError(RuntimeError):
+    """A server did not come up; str() says which and why."""
+
+
+@dataclass
+class Servers:
+    model: Path = DEFAULT_MODEL
+    rasa_port: int = 5005
+    actions_port: int = 5055
+    token: str = field(default_factory=lambda: os.environ.get("BOT_RASA_TOKEN") or secrets.token_urlsafe(24))
+    log_dir: Path = ROOT / "var" / "log"
+    env: dict = field(default_factory=dict)
+    processes: list = field(default_factory=list)
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://localhost:{self.rasa_port}"
+
+    @property
+    def actions_url(self) -> str:
+        return f"http://localhost:{self.actions_port}"
+
+    def start(self) -> "Servers":
+        """Starts both servers and returns once they answer; raises StartupError otherwise."""
+        if not self.model.is_file():
+            raise StartupError(f"modèle introuvable : {self.model} (lancez « make train »)")
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        rasa = str(Path(sys.executable).with_name("rasa"))
+        env = {**os.environ, **self.env}
+        self._spawn("actions", [rasa, "run", "actions", "--actions", "actions", "--port", str(self.actions_port)], env)
+        endpoints = self._endpoints()
+        self._spawn("rasa", [rasa, "run", "--enable-api", "--auth-token", self.token, "--port", str(self.rasa_port),
+                             "--model", str(self.model), "--endpoints", str(endpoints),
+                             "--credentials", str(ROOT / "credentials.yml")], env)
+        try:
+            self._wait(f"{self.actions_url}/health", "serveur d'actions")
+            self._wait(f"{self.rasa_url}/status?token={self.token}", "serveur Rasa")
+        except StartupError:
+            self.stop()
+            raise
+        return self
+
+    def _endpoints(self) -> Path:
+        """endpoints.yml, pointed at this run's action server port."""
+        source = ROOT / "endpoints.yml"
+        if self.actions_port == 5055:
+            return source
+        target = self.log_dir / f"endpoints-{self.actions_port}.yml"
+        target.write_text(source.read_text(encoding="utf-8").replace("localhost:5055", f"localhost:{self.actions_port}"),
+                          encoding="utf-8")
+        return target
+
+    def _spawn(self, name: str, command: list[str], env: dict) -> None:
+        log = open(self.log_dir / f"{name}.log", "ab")
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        self.processes.append((name, process, log))
+
+    def _wait(self, url: str, label: str) -> None:
+        deadline = time.monotonic() + STARTUP_TIMEOUT_S
+        while time.monotonic() < deadline:
+            for name, process, _ in self.processes:
+                if process.poll() is not None:
+                    raise StartupError(f"{label} : le processus « {name} » s'est arrêté (voir {self.log_dir / (name + '.log')})")
+            try:
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except (urllib.error.URLError, OSError):
+                pass
+            time.sleep(0.5)
+        raise StartupError(f"{label} : pas de réponse après {STARTUP_TIMEOUT_S} s sur {url}")
+
+    def stop(self) -> None:
+        for _, process, log in reversed(self.processes):
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+                try:
+                    process.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    os.killpg(process.pid, signal.SIGKILL)
+                    process.wait()
+            log.close()
+        self.processes.clear()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot.servers", description="Démarre l'assistant Electro'Mob.")
+    parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
+    parser.add_argument("--rasa-port", type=int, default=5005)
+    parser.add_argument("--actions-port", type=int, default=5055)
+    args = parser.parse_args(argv)
+    servers = Servers(args.model, args.rasa_port, args.actions_port)
+    started = time.monotonic()
+    print("Démarrage du serveur d'actions et du serveur Rasa…", flush=True)
+    try:
+        servers.start()
+    except StartupError as error:
+        print(f"erreur : {error}", file=sys.stderr)
+        return 1
+    print(f"L'assistant est prêt ({time.monotonic() - started:.0f} s).")
+    print(f"  Canal REST      : POST {servers.rasa_url}/webhooks/rest/webhook  {{\"sender\": \"moi\", \"message\": \"bonjour\"}}")
+    print(f"  Canal socket.io : {servers.rasa_url}/socket.io")
+    print(f"  API HTTP Rasa   : {servers.rasa_url}  (jeton : {servers.token})")
+    print(f"  Journaux        : {servers.log_dir}")
+    print("Ctrl-C pour arrêter.", flush=True)
+    try:
+        signal.sigwait({signal.SIGINT, signal.SIGTERM})
+    except KeyboardInterrupt:
+        pass
+    finally:
+        print("Arrêt…")
+        servers.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
