@@ -13,6 +13,7 @@ from bot.employers import employers, find_employer, nearest
 from bot.funding import advice
 from bot.jobs import vocabulary
 from bot.messages import job_text, jobs_text, km, training_text
+from bot.profile import read_job
 
 
 class ActionListJobs(Action):
@@ -38,17 +39,12 @@ class ActionJobDetails(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
         vocab = vocabulary()
-        metier = None
-        for typed in entity_values(tracker, "metier") or [text_of(tracker)]:
-            resolution = vocab.resolve(typed)
-            if resolution.status == "ok":
-                metier = resolution.metier
-                break
-            if resolution.status == "ambiguous":
-                dispatcher.utter_message(text="Plusieurs métiers correspondent. Lequel voulez-vous découvrir ?",
-                                         buttons=[_details_button(m) for m in (resolution.metier, *resolution.alternatives)][:6])
-                return []
-        metier = metier or profile_metier(tracker)
+        resolution = read_job(text_of(tracker), entity_values(tracker, "metier"), search=True)
+        if resolution and resolution.status == "ambiguous":
+            dispatcher.utter_message(text="Plusieurs métiers correspondent. Lequel voulez-vous découvrir ?",
+                                     buttons=[_details_button(m) for m in (resolution.metier, *resolution.alternatives)][:6])
+            return []
+        metier = resolution.metier if resolution else profile_metier(tracker)
         if metier is None:
             dispatcher.utter_message(text="De quel métier voulez-vous parler ? Voici ceux des usines de batteries :",
                                      buttons=[_details_button(m) for m in vocab.battery()])

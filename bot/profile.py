@@ -210,18 +210,26 @@ def read_town(text: str, communes: list[str] = (), postcodes: list[str] = (), as
 
 
 def read_job(text: str, metiers: list[str] = (), asked: bool = False, search: bool = False) -> JobResolution | None:
-    """The job (ROME) the message names: an NLU entity, a ROME code, or job words in the text
-    when the question was asked or the message asks for training. None when nothing is said."""
+    """The job (ROME) the message names. The whole message is read first: its longest job
+    phrase is more telling than an entity the NLU cut out of it ("technicienne de
+    maintenance des batteries" is not any "technicienne de maintenance"). Then the NLU
+    entities; a choice between jobs when the question was asked or training is sought.
+    None when nothing is said."""
     vocab = vocabulary()
-    for value in metiers:
-        resolution = vocab.resolve(str(value))
-        if resolution.status != "unknown":
+    in_text = vocab.resolve(text)
+    if in_text.status == "ok":
+        return in_text
+    from_entities = [vocab.resolve(str(value)) for value in metiers]
+    for resolution in from_entities:
+        if resolution.status == "ok":
             return resolution
-    resolution = vocab.resolve(text)
-    if resolution.status == "ok" or (resolution.status == "ambiguous" and (asked or search)):
-        return resolution
+    if in_text.status == "ambiguous" and (asked or search or metiers):
+        return in_text
+    for resolution in from_entities:
+        if resolution.status == "ambiguous":
+            return resolution
     if asked and fold(text):
-        return resolution  # unknown: the dialogue offers the battery jobs
+        return in_text  # unknown: the dialogue offers the battery jobs
     return None
 
 
