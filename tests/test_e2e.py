@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import signal
 import socket
 import subprocess
 import sys
@@ -20,6 +21,7 @@ import pytest
 from bot.catalog import lheo_writer as w
 from bot.config import ROOT
 from bot.geo import gazetteer
+from addons.http_guard import APOLOGY
 from bot.servers import DEFAULT_MODEL, Servers
 
 TODAY = "2027-02-01"
@@ -133,3 +135,24 @@ def test_delete_my_data_erases_the_conversation(assistant):
 def test_http_api_needs_the_token(assistant):
     _, client, _ = assistant
     assert client.get("/conversations/x/tracker").status_code == 401
+
+
+def test_browsers_from_other_origins_are_refused(assistant):
+    _, client, _ = assistant
+    refused = client.post("/webhooks/rest/webhook", json={"sender": "x", "message": "bonjour"},
+                          headers={"Origin": "http://pirate.example"})
+    assert refused.status_code == 403
+    allowed = client.post("/webhooks/rest/webhook", json={"sender": "x", "message": "bonjour"},
+                          headers={"Origin": "http://localhost:8000"})
+    assert allowed.status_code == 200 and allowed.json()[0]["text"].startswith("Bonjour")
+
+
+def test_dead_action_server_gets_an_apology_not_silence(assistant):
+    """Runs last: it stops the action server of the module's servers."""
+    servers, client, _ = assistant
+    _, process, _ = next(p for p in servers.processes if p[0] == "actions")
+    os.killpg(process.pid, signal.SIGTERM)
+    process.wait(timeout=30)
+    answer = say(client, f"e2e-{uuid.uuid4().hex[:8]}", "quels sont les métiers des batteries ?")
+    assert answer == [{"recipient_id": answer[0]["recipient_id"], "text": APOLOGY}]
+    assert say(client, "x", "bonjour")[0]["text"].startswith("Bonjour"), "the conversation goes on"

@@ -1,0 +1,69 @@
+"""Guards of the Rasa server's HTTP side, loaded as an input channel from credentials.yml.
+
+- Browsers may only talk to the channels (REST, socket.io) from the configured origins:
+  a request whose `Origin` header is not in BOT_ALLOWED_ORIGINS is refused (403). Requests
+  without `Origin` (servers, curl, counselors' tools) are not browser cross-origin calls
+  and go through.
+- A REST reply with no message at all (the action server is down, an action failed) is
+  replaced by a short French apology, so the person is never left with silence.
+"""
+from __future__ import annotations
+
+import json
+import os
+from typing import Any, Awaitable, Callable, Optional
+
+from sanic import Blueprint, Sanic, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from rasa.core.channels.channel import InputChannel, UserMessage
+
+DEFAULT_ORIGINS = "http://localhost:8000,http://127.0.0.1:8000"
+GUARDED_PREFIXES = ("/webhooks/", "/socket.io")
+APOLOGY = "Désolé, je rencontre un souci technique et ne peux pas répondre pour l'instant. Réessayez dans un instant."
+
+
+def allowed_origins() -> set[str]:
+    return {o.strip().rstrip("/") for o in os.environ.get("BOT_ALLOWED_ORIGINS", DEFAULT_ORIGINS).split(",") if o.strip()}
+
+
+async def check_origin(request: Request) -> Optional[HTTPResponse]:
+    origin = request.headers.get("origin")
+    if origin and request.path.startswith(GUARDED_PREFIXES) and origin.rstrip("/") not in allowed_origins():
+        return response.json({"error": "origine non autorisée"}, status=403)
+    return None
+
+
+async def apologise_for_silence(request: Request, reply: HTTPResponse) -> Optional[HTTPResponse]:
+    if request.method == "POST" and request.path == "/webhooks/rest/webhook" and reply.status == 200:
+        try:
+            empty = json.loads(reply.body or b"null") == []
+        except ValueError:
+            return None
+        if empty:
+            sender = (request.json or {}).get("sender") if isinstance(request.json, dict) else None
+            return response.json([{"recipient_id": sender, "text": APOLOGY}])
+    return None
+
+
+class HttpGuard(InputChannel):
+    """Not a channel people talk through: it installs the guards on the server's app."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "guard"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        guard = Blueprint("electromob_http_guard")
+
+        @guard.listener("before_server_start")
+        async def install(app: Sanic, _loop) -> None:
+            app.register_middleware(check_origin, "request")
+            app.register_middleware(apologise_for_silence, "response")
+
+        @guard.route("/", methods=["GET"])
+        async def health(_request: Request) -> HTTPResponse:
+            return response.json({"status": "ok", "origins": sorted(allowed_origins())})
+
+        return guard
