@@ -57,3 +57,18 @@ def button(title: str, intent: str, **entities: str) -> dict:
     """A button whose payload sends an intent with entities, e.g. /inform{"commune": "insee:62498"}."""
     payload = f"/{intent}" + (json.dumps(entities, ensure_ascii=False) if entities else "")
     return {"title": title, "payload": payload}
+
+
+def kiosk_mode(tracker: Tracker) -> bool:
+    """Whether the person uses the school kiosk: no personal data is asked there."""
+    mode = (tracker.latest_message.get("metadata") or {}).get("mode") or tracker.get_slot("mode")
+    return mode == "kiosque"
+
+
+KIOSK_MENU = [("Découvrir les métiers", "ask_jobs"), ("Qui recrute ?", "ask_employers"),
+              ("Une formation, ça coûte quoi ?", "ask_funding")]
+
+
+def kiosk_menu() -> list[dict]:
+    """The kiosk's buttons: none of them leads to a question about the person."""
+    return [button(title, intent) for title, intent in KIOSK_MENU]

@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import button, text_of
+from actions.common import button, kiosk_menu, kiosk_mode, text_of
 
 _ENGLISH = frozenset("the is are you what how where when which can could would please hello hi thanks training job jobs "
                      "i my me want need find looking for".split())
@@ -37,5 +37,6 @@ class ActionDefaultFallback(Action):
             message = "Je n'ai pas de mots à lire dans ce message. Écrivez-moi votre question, ou choisissez :"
         else:
             message = "Pardon, je n'ai pas bien compris. Pouvez-vous reformuler ? Vous pouvez aussi choisir :"
-        dispatcher.utter_message(text=message, buttons=[button(title, intent) for title, intent in MENU])
+        menu = kiosk_menu() if kiosk_mode(tracker) else [button(title, intent) for title, intent in MENU]
+        dispatcher.utter_message(text=message, buttons=menu)
         return [UserUtteranceReverted()]

@@ -7,13 +7,38 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import blocking, button, catalog, entity_values, profile_commune, profile_metier, text_of
+from actions.common import (
+    blocking,
+    button,
+    catalog,
+    entity_values,
+    kiosk_menu,
+    kiosk_mode,
+    profile_commune,
+    profile_metier,
+    text_of,
+)
 from bot.catalog.queries import find_formation, formation_details
 from bot.employers import employers, find_employer, nearest
 from bot.funding import advice
 from bot.jobs import vocabulary
-from bot.messages import job_text, jobs_text, km, training_text
+from bot import kiosk
+from bot.messages import job_text, jobs_text, kiosk_text, km, training_text
 from bot.profile import read_job
+
+
+class ActionGreet(Action):
+    """The greeting: the site's menu, or the kiosk's welcome for pupils."""
+
+    def name(self) -> str:
+        return "action_greet"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+        if kiosk_mode(tracker):
+            dispatcher.utter_message(text=kiosk.accueil(), buttons=kiosk_menu())
+        else:
+            dispatcher.utter_message(response="utter_greet")
+        return []
 
 
 class ActionListJobs(Action):
@@ -21,6 +46,10 @@ class ActionListJobs(Action):
         return "action_list_jobs"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+        if kiosk_mode(tracker):
+            dispatcher.utter_message(text="Voici des métiers des usines de batteries. Choisis-en un pour tout savoir !",
+                                     buttons=[button(job.titre_eleve, "ask_job_details", metier=job.rome) for job in kiosk.kiosk_jobs()])
+            return []
         metiers = vocabulary().battery() + [m for m in vocabulary().all() if not m.batterie][:8]
         dispatcher.utter_message(text=jobs_text(metiers),
                                  buttons=[_details_button(m) for m in metiers[:8]])
@@ -45,6 +74,8 @@ class ActionJobDetails(Action):
                                      buttons=[_details_button(m) for m in (resolution.metier, *resolution.alternatives)][:6])
             return []
         metier = resolution.metier if resolution else profile_metier(tracker)
+        if kiosk_mode(tracker):
+            return self.for_pupils(dispatcher, metier)
         if metier is None:
             dispatcher.utter_message(text="De quel métier voulez-vous parler ? Voici ceux des usines de batteries :",
                                      buttons=[_details_button(m) for m in vocab.battery()])
@@ -53,6 +84,18 @@ class ActionJobDetails(Action):
         dispatcher.utter_message(text=job_text(metier, hiring),
                                  buttons=[button("Voir les formations", "search_training", metier=metier.rome),
                                           button("Autres métiers", "ask_jobs")])
+        return []
+
+
+    @staticmethod
+    def for_pupils(dispatcher: CollectingDispatcher, metier) -> list[dict[str, Any]]:
+        job = kiosk.kiosk_job(metier.rome) if metier else None
+        if job is None:
+            dispatcher.utter_message(text="Choisis un métier pour le découvrir :",
+                                     buttons=[button(j.titre_eleve, "ask_job_details", metier=j.rome) for j in kiosk.kiosk_jobs()])
+            return []
+        dispatcher.utter_message(text=kiosk_text(job, kiosk.conseil()),
+                                 buttons=[button("Un autre métier", "ask_jobs"), button("Qui recrute ?", "ask_employers")])
         return []
 
 
@@ -90,11 +133,11 @@ class ActionFunding(Action):
         return "action_funding"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
-        statut = tracker.get_slot("statut")
+        statut = "lyceen" if kiosk_mode(tracker) else tracker.get_slot("statut")
         found = advice(statut)
         lines = [found.titre, *(f"• {point}" for point in found.points), "Pour en savoir plus :"]
         lines += [f"• {label} : {url}" for label, url in found.sources]
-        buttons = [] if statut else [
+        buttons = kiosk_menu() if kiosk_mode(tracker) else [] if statut else [
             button("Je suis demandeur d'emploi", "ask_funding", statut="demandeur_emploi"),
             button("Je suis salarié(e)", "ask_funding", statut="salarie"),
             button("Je suis lycéen(ne) ou étudiant(e)", "ask_funding", statut="lyceen"),
@@ -117,7 +160,7 @@ class ActionEmployers(Action):
                      "Métiers recherchés : " + ", ".join(m.titre for m in jobs if m) + ".",
                      f"Pour candidater : {asked.candidater}"]
             dispatcher.utter_message(text="\n".join(lines),
-                                     buttons=[button("Voir les formations", "search_training")])
+                                     buttons=kiosk_menu() if kiosk_mode(tracker) else [button("Voir les formations", "search_training")])
             return []
         commune = profile_commune(tracker)
         if commune:

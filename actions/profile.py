@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import button, entity_values, intent_of, text_of
+from actions.common import button, entity_values, intent_of, kiosk_mode, text_of
 from bot.geo import Commune, gazetteer
 from bot.jobs import Metier, vocabulary
 from bot.profile import (
@@ -59,12 +59,16 @@ class ActionValidateSlotMappings(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
         if _already_read(tracker):  # forms run the slot extraction a second time on activation
             return []
+        mode = (tracker.latest_message.get("metadata") or {}).get("mode")
+        mode_events = [SlotSet("mode", mode)] if mode in ("site", "kiosque") and mode != tracker.get_slot("mode") else []
+        if kiosk_mode(tracker):
+            return mode_events  # the kiosk reads nothing personal
         intent = intent_of(tracker)
         requested = tracker.get_slot("requested_slot") if tracker.active_loop.get("name") == "profile_form" else None
         if intent not in FACT_INTENTS and not (requested and intent in ANSWER_INTENTS):
-            return []
+            return mode_events
         text = text_of(tracker)
-        events: list[dict[str, Any]] = []
+        events: list[dict[str, Any]] = mode_events
         problem = None
 
         statut = read_statut(text, entity_values(tracker, "statut"))

@@ -176,3 +176,15 @@ def training_text(details: dict) -> str:
     if contact:
         lines.append(f"Contact de l'organisme : {contact}.")
     return "\n".join(lines)
+
+
+def kiosk_text(job, conseil: str) -> str:
+    """A job told to pupils: in short, what you may like, what to know, the school paths."""
+    lines = [f"{job.titre_eleve} : {job.en_bref}", "Ce métier est fait pour toi si :"]
+    lines += [f"• {item}" for item in job.on_aime_si]
+    lines.append("À savoir :")
+    lines += [f"• {item}" for item in job.a_savoir]
+    lines.append("Comment y arriver :")
+    lines += [f"{number}. {step}" for number, step in enumerate(job.voies, 1)]
+    lines.append(conseil)
+    return "\n".join(lines)

@@ -10,7 +10,14 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.counselor import ActionDeleteMyData, ActionSaveContact, ValidateContactForm
 from actions.fallback import ActionDefaultFallback
-from actions.info import ActionEmployers, ActionFunding, ActionJobDetails, ActionTrainingDetails
+from actions.info import (
+    ActionEmployers,
+    ActionFunding,
+    ActionGreet,
+    ActionJobDetails,
+    ActionListJobs,
+    ActionTrainingDetails,
+)
 from actions.profile import ActionAskCommune, ActionAskMetier, ActionValidateSlotMappings, ValidateProfileForm
 from actions.results import ActionMoreSessions, ActionShowResults
 from bot import config
@@ -266,3 +273,38 @@ def test_fallback_answers_in_french_and_forgets_the_message(text, expected):
     messages, events = run(ActionDefaultFallback(), tracker(text, intent="nlu_fallback"))
     assert expected in texts(messages) and messages[0]["buttons"]
     assert events == [{"event": "rewind", "timestamp": None}]
+
+
+# -- the school kiosk ----------------------------------------------------------------------------
+
+def kiosk_tracker(text, intent, entities=()):
+    state = tracker(text, intent=intent, entities=entities, slots={"mode": "kiosque"})
+    state.latest_message["metadata"] = {"mode": "kiosque"}
+    return state
+
+
+def test_kiosk_reads_nothing_personal():
+    events = run(ActionValidateSlotMappings(), kiosk_tracker("je suis au college a Lens, 13 ans", "inform"))[1]
+    assert events == [], "the kiosk sets no profile slot"
+    site = tracker("bonjour", intent="greet", slots={"mode": "kiosque"})
+    site.latest_message["metadata"] = {"mode": "site"}
+    assert slots_set(run(ActionValidateSlotMappings(), site)[1]) == {"mode": "site"}
+
+
+@pytest.mark.parametrize("action,intent,entities", [
+    (ActionGreet(), "greet", ()), (ActionListJobs(), "ask_jobs", ()),
+    (ActionJobDetails(), "ask_job_details", [("metier", "H2705")]), (ActionEmployers(), "ask_employers", ()),
+    (ActionFunding(), "ask_funding", ()), (ActionDefaultFallback(), "nlu_fallback", ()),
+])
+def test_kiosk_buttons_never_lead_to_personal_questions(action, intent, entities):
+    messages, _ = run(action, kiosk_tracker("", intent, entities))
+    payloads_ = [b["payload"] for m in messages for b in m.get("buttons") or []]
+    assert messages and not any(p.startswith(("/search_training", "/search_sessions", "/request_counselor", "/inform"))
+                                for p in payloads_)
+
+
+def test_kiosk_tells_a_job_in_pupils_words_with_the_school_path():
+    messages, _ = run(ActionJobDetails(), kiosk_tracker("", "ask_job_details", [("metier", "H2705")]))
+    text = texts(messages)
+    assert "Comment y arriver" in text and "Après la 3e" in text and " tu " in f" {text.lower()} "
+    assert "vous" not in text.lower()
