@@ -11,7 +11,7 @@ MODEL := models/model.tar.gz
 TRAINING_DATA := config.yml domain.yml $(shell find data/nlu data/rules data/stories -name '*.yml' 2>/dev/null)
 RASA := $(BIN)/rasa
 
-.PHONY: install catalog train run shell test validate test-stories bench-catalog data clean
+.PHONY: install catalog train run shell test validate test-stories chromium bench-catalog data clean
 
 install: $(INSTALLED)
 
@@ -49,7 +49,13 @@ validate: install
 test-stories: $(MODEL)
 	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml --fail-on-prediction-errors --out reports/stories
 
-test: validate test-stories
+# The browser tests drive Debian's Chromium (never a browser downloaded by Playwright).
+chromium:
+	@test -x /usr/bin/chromium || { \
+	  command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] || { echo "erreur : Chromium manque : installez le paquet Debian chromium (apt-get install chromium)." >&2; exit 1; }; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test: validate test-stories chromium
 	$(BIN)/python -m pytest -q
 
 bench-catalog: install

@@ -77,6 +77,7 @@ class ActionDeleteMyData(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
         await blocking(erase_requests, catalog(), tracker.sender_id)
+        dispatcher.utter_message(json_message={"type": "effacement"})  # the web widget forgets its copy
         dispatcher.utter_message(text="C'est fait : j'ai effacé cette conversation et les coordonnées que vous m'aviez "
                                       "laissées. Nous pouvons repartir de zéro quand vous voulez.")
         return [AllSlotsReset(), ActiveLoop(None)]

@@ -1,6 +1,7 @@
-"""Starts the action server and the Rasa server, waits until both answer, stops them together.
+"""Starts the action server, the Rasa server and the web pages, waits until all answer,
+stops them together.
 
-    python -m bot.servers [--model models/model.tar.gz] [--rasa-port 5005] [--actions-port 5055]
+    python -m bot.servers [--model models/model.tar.gz] [--rasa-port 5005] [--actions-port 5055] [--web-port 8000]
 
 Used by `make run` and by the end-to-end tests. The Rasa HTTP API is protected by a token:
 BOT_RASA_TOKEN, or a random one made for this run (printed). The REST and socket.io
@@ -35,10 +36,12 @@ class Servers:
     model: Path = DEFAULT_MODEL
     rasa_port: int = 5005
     actions_port: int = 5055
+    web_port: int = 8000
     token: str = field(default_factory=lambda: os.environ.get("BOT_RASA_TOKEN") or secrets.token_urlsafe(24))
     log_dir: Path = ROOT / "var" / "log"
     env: dict = field(default_factory=dict)
     processes: list = field(default_factory=list)
+    commands: dict = field(default_factory=dict)
 
     @property
     def rasa_url(self) -> str:
@@ -48,25 +51,57 @@ class Servers:
     def actions_url(self) -> str:
         return f"http://localhost:{self.actions_port}"
 
+    @property
+    def web_url(self) -> str:
+        return f"http://localhost:{self.web_port}"
+
     def start(self) -> "Servers":
         """Starts both servers and returns once they answer; raises StartupError otherwise."""
         if not self.model.is_file():
             raise StartupError(f"modèle introuvable : {self.model} (lancez « make train »)")
         self.log_dir.mkdir(parents=True, exist_ok=True)
         rasa = str(Path(sys.executable).with_name("rasa"))
-        env = {**os.environ, **self.env}
-        self._spawn("actions", [rasa, "run", "actions", "--actions", "actions", "--port", str(self.actions_port)], env)
-        endpoints = self._endpoints()
-        self._spawn("rasa", [rasa, "run", "--enable-api", "--auth-token", self.token, "--port", str(self.rasa_port),
-                             "--model", str(self.model), "--endpoints", str(endpoints),
-                             "--credentials", str(ROOT / "credentials.yml")], env)
+        self.commands = {
+            "actions": [rasa, "run", "actions", "--actions", "actions", "--port", str(self.actions_port)],
+            "rasa": [rasa, "run", "--enable-api", "--auth-token", self.token, "--port", str(self.rasa_port),
+                     "--model", str(self.model), "--endpoints", str(self._endpoints()),
+                     "--credentials", str(ROOT / "credentials.yml")],
+            "web": [sys.executable, "-m", "bot.web", "--port", str(self.web_port)],
+        }
+        self.env.setdefault("BOT_RASA_URL", self.rasa_url)
+        for name in self.commands:
+            self._spawn(name)
         try:
-            self._wait(f"{self.actions_url}/health", "serveur d'actions")
-            self._wait(f"{self.rasa_url}/status?token={self.token}", "serveur Rasa")
+            for name in self.commands:
+                self._wait_for(name)
         except StartupError:
             self.stop()
             raise
         return self
+
+    def _wait_for(self, name: str) -> None:
+        if name == "actions":
+            self._wait(f"{self.actions_url}/health", "serveur d'actions")
+        elif name == "rasa":
+            self._wait(f"{self.rasa_url}/status?token={self.token}", "serveur Rasa")
+        else:
+            self._wait(f"{self.web_url}/kiosque", "pages web")
+
+    def kill(self, name: str) -> None:
+        """Stops one server ("actions", "rasa" or "web") as a crash would."""
+        for entry in [e for e in self.processes if e[0] == name]:
+            _, process, log = entry
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+            log.close()
+            self.processes.remove(entry)
+
+    def restart(self, name: str) -> None:
+        """Starts one server again and waits until it answers."""
+        self.kill(name)
+        self._spawn(name)
+        self._wait_for(name)
 
     def _endpoints(self) -> Path:
         """endpoints.yml, pointed at this run's action server port."""
@@ -78,9 +113,10 @@ class Servers:
                           encoding="utf-8")
         return target
 
-    def _spawn(self, name: str, command: list[str], env: dict) -> None:
+    def _spawn(self, name: str) -> None:
         log = open(self.log_dir / f"{name}.log", "ab")
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(self.commands[name], cwd=ROOT, env={**os.environ, **self.env}, stdout=log,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
         self.processes.append((name, process, log))
 
     def _wait(self, url: str, label: str) -> None:
@@ -116,8 +152,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
     parser.add_argument("--rasa-port", type=int, default=5005)
     parser.add_argument("--actions-port", type=int, default=5055)
+    parser.add_argument("--web-port", type=int, default=8000)
     args = parser.parse_args(argv)
-    servers = Servers(args.model, args.rasa_port, args.actions_port)
+    servers = Servers(args.model, args.rasa_port, args.actions_port, args.web_port)
     started = time.monotonic()
     print("Démarrage du serveur d'actions et du serveur Rasa…", flush=True)
     try:
@@ -125,11 +162,16 @@ def main(argv: list[str] | None = None) -> int:
     except StartupError as error:
         print(f"erreur : {error}", file=sys.stderr)
         return 1
+    secret = "code d'accès : BOT_CONSEILLER_SECRET" if os.environ.get("BOT_CONSEILLER_SECRET") else \
+        "fermé : définissez BOT_CONSEILLER_SECRET pour l'ouvrir"
     print(f"L'assistant est prêt ({time.monotonic() - started:.0f} s).")
-    print(f"  Canal REST      : POST {servers.rasa_url}/webhooks/rest/webhook  {{\"sender\": \"moi\", \"message\": \"bonjour\"}}")
-    print(f"  Canal socket.io : {servers.rasa_url}/socket.io")
-    print(f"  API HTTP Rasa   : {servers.rasa_url}  (jeton : {servers.token})")
-    print(f"  Journaux        : {servers.log_dir}")
+    print(f"  Site de démonstration : {servers.web_url}/  (le widget de discussion en bas à droite)")
+    print(f"  Espace conseiller     : {servers.web_url}/conseiller  ({secret})")
+    print(f"  Borne des collèges    : {servers.web_url}/kiosque")
+    print(f"  Canal REST            : POST {servers.rasa_url}/webhooks/rest/webhook  {{\"sender\": \"moi\", \"message\": \"bonjour\"}}")
+    print(f"  Canal socket.io       : {servers.rasa_url}/socket.io")
+    print(f"  API HTTP Rasa         : {servers.rasa_url}  (jeton : {servers.token})")
+    print(f"  Journaux              : {servers.log_dir}")
     print("Ctrl-C pour arrêter.", flush=True)
     try:
         signal.sigwait({signal.SIGINT, signal.SIGTERM})

@@ -2,15 +2,24 @@
 from __future__ import annotations
 
 import os
+import random
+import socket
+import subprocess
+import sys
 import uuid
 
+import httpx
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
+from bot.catalog import lheo_writer as w
 from bot.catalog.db import engine as catalog_engine
 from bot.catalog.models import metadata
+from bot.config import ROOT
+from bot.geo import gazetteer
+from bot.servers import DEFAULT_MODEL, Servers
 
 # The development and CI machines run PostgreSQL here; a user's fresh machine may not.
 POSTGRES_URL = os.environ.get("BOT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -51,3 +60,61 @@ def database_url(request, tmp_path):
 @pytest.fixture
 def engine(database_url):
     return catalog_engine(database_url)
+
+
+# -- the running assistant: both servers with the trained model, once per test session ----------
+
+UNSEEN_TODAY = "2027-02-01"
+NEAR_HENIN = ["62427", "62498", "62510", "59178", "62119", "62041", "62193", "62413"]  # Hénin, Lens, Liévin, Douai…
+COUNSELOR_SECRET = "secret-de-test-conseiller"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def unseen_catalog(path):
+    """A random LHEO 2.3 file the project has never seen: battery maintenance (H2703) and
+    forklift (N1101) offers around Hénin-Beaumont."""
+    rng = random.Random(42)
+    formations = []
+    for fi in range(30):
+        actions = []
+        for ai in range(2):
+            commune = gazetteer().by_insee(rng.choice(NEAR_HENIN))
+            sessions = [w.session(f"U{fi}-{ai}-{si}", f"2027{rng.randrange(2, 13):02d}{rng.randrange(1, 28):02d}", "20281231",
+                                  etat=rng.choice([None, 1, 2]), places=rng.choice([None, 10])) for si in range(3)]
+            place = (w.lieu(codepostal=commune.codes_postaux[0], ville=commune.nom.upper()) if rng.random() < 0.5
+                     else w.lieu(insee=commune.insee))
+            actions.append(w.action(f"UA{fi}-{ai}", sessions, [place], modalite=rng.choice([0, 0, 1, 2])))
+        formations.append(w.formation(f"UF{fi}", actions, romes=(rng.choice(["H2703", "N1101"]),), intitule=f"Formation inédite {fi}"))
+    return w.write(path, formations)
+
+
+@pytest.fixture(scope="session")
+def assistant(tmp_path_factory):
+    """(servers, REST client, environment) of an assistant over an unseen catalog, with its
+    web pages (counselor secret COUNSELOR_SECRET)."""
+    if not DEFAULT_MODEL.is_file():
+        pytest.fail(f"no trained model at {DEFAULT_MODEL}: run `make train` (make test does it)")
+    folder = tmp_path_factory.mktemp("assistant")
+    web_port = free_port()
+    env = {"BOT_DATABASE_URL": f"sqlite:///{folder / 'catalog.sqlite3'}", "BOT_TODAY": UNSEEN_TODAY,
+           "BOT_CONSEILLER_SECRET": COUNSELOR_SECRET,
+           "BOT_ALLOWED_ORIGINS": f"http://127.0.0.1:{web_port},http://localhost:{web_port},http://localhost:8000"}
+    subprocess.run([sys.executable, "-m", "bot", "catalog", "import", str(unseen_catalog(folder / "inedit.xml"))],
+                   cwd=ROOT, env={**os.environ, **env}, check=True, capture_output=True)
+    servers = Servers(rasa_port=free_port(), actions_port=free_port(), web_port=web_port, env=env,
+                      log_dir=folder / "logs").start()
+    client = httpx.Client(base_url=servers.rasa_url, timeout=60)
+    yield servers, client, env
+    client.close()
+    servers.stop()
+
+
+@pytest.fixture(scope="session")
+def web(assistant):
+    """Base URL of the web pages in front of the assistant."""
+    return f"http://127.0.0.1:{assistant[0].web_port}"

@@ -56,7 +56,7 @@ def formation(numero: str, actions: list[str], romes: tuple[str, ...] = ("H2705"
         f"<SIRET-organisme-formation><SIRET>00000000000018</SIRET></SIRET-organisme-formation>"
         f"<nom-organisme>{escape(organisme)}</nom-organisme><raison-sociale>{escape(organisme)}</raison-sociale>"
         f"<coordonnees-organisme><coordonnees><adresse><ligne>1 rue de l'Exemple</ligne><codepostal>62300</codepostal>"
-        f"<ville>Lens</ville></adresse><telfixe><numtel>03 99 00 00 00</numtel></telfixe><courriel>contact@example.org</courriel>"
+        f"<ville>Lens</ville></adresse><telfixe><numtel>03 53 01 00 00</numtel></telfixe><courriel>contact@example.org</courriel>"
         f"</coordonnees></coordonnees-organisme><contact-organisme><coordonnees/></contact-organisme>"
         f"</organisme-formation-responsable></formation>"
     )

@@ -1,0 +1,227 @@
+"""The web pages: the regional site's demo with the chat widget, the counselor view, the kiosk.
+
+    python -m bot.web [--host 127.0.0.1] [--port 8000]
+
+- `/` demo page of the regional website embedding the widget (one `<script>` tag);
+- `/static/…` the widget and the pages' assets, served locally (no CDN);
+- `/chat` relays the widget's messages to the Rasa REST channel (BOT_RASA_URL), for the
+  origins of BOT_ALLOWED_ORIGINS only;
+- `/conseiller` search and printable summary for France Travail counselors, behind the
+  secret BOT_CONSEILLER_SECRET;
+- `/kiosque` the school kiosk: the widget full screen, buttons only.
+
+Every text is escaped by Jinja2's autoescape; the widget builds its DOM with textContent.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import hmac
+import os
+import sys
+from urllib.parse import urlencode
+
+import aiohttp
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sanic import Sanic, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot import config
+from bot.catalog.db import engine
+from bot.catalog.queries import formation_details, learning_path
+from bot.catalog.search import search_sessions
+from bot.geo import gazetteer
+from bot.jobs import vocabulary
+from bot.messages import french_date, km
+
+WEB_DIR = config.ROOT / "web"
+DEFAULT_ORIGINS = "http://localhost:8000,http://127.0.0.1:8000"
+COOKIE = "electromob_conseiller"
+MAX_MESSAGE = 5000
+SUMMARY_SESSIONS = 12
+KIOSK_IDLE_S = 90
+MODALITES = {"presentiel": "Sur place", "mixte": "En partie à distance", "distanciel": "À distance"}
+
+templates = Environment(loader=FileSystemLoader(WEB_DIR / "templates"), autoescape=select_autoescape(["html"]))
+templates.filters.update(date_fr=french_date, km=km)
+
+
+def allowed_origins() -> set[str]:
+    return {o.strip().rstrip("/") for o in os.environ.get("BOT_ALLOWED_ORIGINS", DEFAULT_ORIGINS).split(",") if o.strip()}
+
+
+def rasa_url() -> str:
+    return os.environ.get("BOT_RASA_URL", "http://localhost:5005").rstrip("/")
+
+
+def counselor_secret() -> str | None:
+    return os.environ.get("BOT_CONSEILLER_SECRET") or None
+
+
+def page(name: str, status: int = 200, **context) -> HTTPResponse:
+    return response.html(templates.get_template(name).render(static="/static", **context), status=status)
+
+
+def create_app() -> Sanic:
+    app = Sanic("electromob_web")
+    app.config.REQUEST_MAX_SIZE = 100_000
+    app.static("/static", str(WEB_DIR / "static"))
+
+    @app.middleware("response")
+    async def security_headers(request: Request, reply: HTTPResponse) -> None:
+        reply.headers.setdefault("X-Content-Type-Options", "nosniff")
+        reply.headers.setdefault("Referrer-Policy", "same-origin")
+        if reply.content_type and reply.content_type.startswith("text/html"):
+            reply.headers["Content-Security-Policy"] = ("default-src 'self'; script-src 'self'; style-src 'self'; "
+                                                        "img-src 'self' data:; connect-src 'self'; frame-ancestors 'self'")
+
+    @app.get("/")
+    async def demo(_request: Request) -> HTTPResponse:
+        return page("demo.html")
+
+    @app.get("/kiosque")
+    async def kiosk(request: Request) -> HTTPResponse:
+        # ?inactivite=N: seconds of inactivity before the kiosk starts over (2 to 600, default 90)
+        try:
+            idle = min(max(int(request.args.get("inactivite", KIOSK_IDLE_S)), 2), 600)
+        except ValueError:
+            idle = KIOSK_IDLE_S
+        return page("kiosque.html", idle=idle)
+
+    @app.route("/chat", methods=["POST", "OPTIONS"])
+    async def chat(request: Request) -> HTTPResponse:
+        origin = request.headers.get("origin")
+        if origin and origin.rstrip("/") not in allowed_origins():
+            return response.json({"erreur": "origine non autorisée"}, status=403)
+        cors = {"Access-Control-Allow-Origin": origin, "Vary": "Origin"} if origin else {}
+        if request.method == "OPTIONS":
+            return response.empty(headers={**cors, "Access-Control-Allow-Methods": "POST",
+                                           "Access-Control-Allow-Headers": "Content-Type", "Access-Control-Max-Age": "600"})
+        body = request.json if isinstance(request.json, dict) else {}
+        sender, message = str(body.get("sender") or "")[:100], str(body.get("message") or "")[:MAX_MESSAGE]
+        if not sender:
+            return response.json({"erreur": "identifiant de conversation manquant"}, status=400, headers=cors)
+        metadata = body.get("metadata") if isinstance(body.get("metadata"), dict) else {}
+        payload = {"sender": sender, "message": message, "metadata": {"mode": str(metadata.get("mode", "site"))[:20]}}
+        try:
+            async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as session:
+                async with session.post(f"{rasa_url()}/webhooks/rest/webhook", json=payload) as reply:
+                    if reply.status != 200:
+                        return response.json({"erreur": "assistant indisponible"}, status=502, headers=cors)
+                    messages = await reply.json()
+        except (aiohttp.ClientError, TimeoutError):
+            return response.json({"erreur": "assistant indisponible"}, status=502, headers=cors)
+        return response.json(messages, headers=cors)
+
+    @app.get("/conseiller")
+    async def counselor(request: Request) -> HTTPResponse:
+        denied = _counselor_gate(request)
+        if denied:
+            return denied
+        query = _CounselorQuery(request.args)
+        return page("conseiller.html", q=query, result=query.run() if query.submitted else None)
+
+    @app.get("/conseiller/synthese")
+    async def summary(request: Request) -> HTTPResponse:
+        denied = _counselor_gate(request)
+        if denied:
+            return denied
+        query = _CounselorQuery(request.args)
+        result = query.run()
+        if result.get("erreur"):
+            return page("conseiller.html", status=400, q=query, result=result)
+        return page("synthese.html", q=query, result=result, today=config.today())
+
+    @app.post("/conseiller/connexion")
+    async def login(request: Request) -> HTTPResponse:
+        secret = counselor_secret()
+        if secret is None:
+            return page("conseiller_ferme.html", status=503)
+        typed = request.form.get("secret", "")
+        if not hmac.compare_digest(typed.encode(), secret.encode()):
+            return page("conseiller_connexion.html", status=401, erreur="Code d'accès incorrect.")
+        reply = response.redirect("/conseiller")
+        reply.cookies[COOKIE] = _token(secret)
+        reply.cookies[COOKIE]["httponly"] = True
+        reply.cookies[COOKIE]["samesite"] = "Strict"
+        reply.cookies[COOKIE]["path"] = "/conseiller"
+        return reply
+
+    return app
+
+
+def _token(secret: str) -> str:
+    return hmac.new(secret.encode(), b"electromob-conseiller", hashlib.sha256).hexdigest()
+
+
+def _counselor_gate(request: Request) -> HTTPResponse | None:
+    """None when the counselor is signed in; else the page to show instead."""
+    secret = counselor_secret()
+    if secret is None:
+        return page("conseiller_ferme.html", status=503)
+    if not hmac.compare_digest(request.cookies.get(COOKIE, ""), _token(secret)):
+        return page("conseiller_connexion.html", status=401, erreur=None)
+    return None
+
+
+class _CounselorQuery:
+    """The counselor's search form: job in words or ROME code, town or postal code, radius, dates."""
+
+    def __init__(self, args):
+        self.metier = (args.get("metier") or "").strip()[:200]
+        self.commune = (args.get("commune") or "").strip()[:200]
+        self.rayon = (args.get("rayon") or "30").strip()[:6]
+        self.du = (args.get("du") or "").strip()[:10]
+        self.au = (args.get("au") or "").strip()[:10]
+        self.submitted = bool(self.metier or self.commune)
+
+    def link(self, **changes: str) -> str:
+        """The query string of this search, with some fields changed."""
+        fields = {"metier": self.metier, "commune": self.commune, "rayon": self.rayon, "du": self.du, "au": self.au}
+        return urlencode({**fields, **changes})
+
+    def run(self) -> dict:
+        job = vocabulary().resolve(self.metier)
+        if job.status != "ok":
+            choices = [job.metier, *job.alternatives] if job.metier else vocabulary().battery()
+            return {"erreur": f"Métier non reconnu : « {self.metier} ». Précisez, par exemple :", "choix_metiers": choices}
+        town = gazetteer().resolve(self.commune)
+        if town.status != "ok":
+            choices = ([town.commune] if town.commune else []) + list(town.alternatives)
+            return {"erreur": f"Commune {'ambiguë' if town.status == 'ambiguous' else 'inconnue'} : « {self.commune} ».",
+                    "choix_communes": choices, "metier": job.metier}
+        try:
+            radius = float(self.rayon.replace(",", "."))
+            start = dt.date.fromisoformat(self.du) if self.du else None
+            end = dt.date.fromisoformat(self.au) if self.au else None
+        except ValueError:
+            return {"erreur": "Rayon ou dates invalides (dates au format AAAA-MM-JJ)."}
+        if not 0 < radius <= 1000:
+            return {"erreur": "Le rayon doit être compris entre 1 et 1000 km."}
+        catalog = engine()
+        commune = town.commune
+        sessions = [hit.as_json() for hit in search_sessions(catalog, job.metier.rome, commune.lat, commune.lon, radius, config.today())]
+        sessions = [s for s in sessions if (not start or s["debut"] >= start.isoformat()) and (not end or s["debut"] <= end.isoformat())]
+        providers = {}
+        for session in sessions[:SUMMARY_SESSIONS]:
+            if session["organisme"] not in providers:
+                details = formation_details(catalog, session["formation_id"]) or {}
+                providers[session["organisme"]] = {k: details.get(k) for k in ("telephone", "courriel", "web")}
+        return {"metier": job.metier, "commune": commune, "rayon": radius, "sessions": sessions,
+                "parcours": learning_path(catalog, job.metier.rome), "organismes": providers,
+                "modalites": MODALITES, "resume": sessions[:SUMMARY_SESSIONS]}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot.web", description="Pages web de l'assistant Electro'Mob.")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    args = parser.parse_args(argv)
+    create_app().run(host=args.host, port=args.port, access_log=False, workers=1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

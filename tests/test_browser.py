@@ -1,0 +1,160 @@
+"""The three web views in a real browser (Debian's Chromium driven by Playwright), against
+the real servers: widget conversation, keyboard-only use, inert XSS, kiosk reset, counselor
+summary. Screenshots of each view go to reports/screenshots/ (copied into docs/ for the README).
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from bot.config import ROOT
+from tests.conftest import COUNSELOR_SECRET
+
+CHROMIUM = "/usr/bin/chromium"
+SHOTS = ROOT / "reports" / "screenshots"
+ANSWER_TIMEOUT_MS = 60_000
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (.ci/run does it)")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+    page = context.new_page()
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.dialogs = dialogs
+    yield page
+    context.close()
+
+
+def bot_messages(page):
+    return page.locator("#emchat-log .emchat-msg-bot")
+
+
+def send(page, text):
+    """Types a message and presses Enter, then waits for the assistant's answer."""
+    before = bot_messages(page).count()
+    page.locator("#emchat-input").fill(text)
+    page.keyboard.press("Enter")
+    expect(bot_messages(page).nth(before)).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+    expect(page.locator(".emchat-typing")).to_be_hidden(timeout=ANSWER_TIMEOUT_MS)
+
+
+def tab_to(page, element_id, limit=40):
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement && document.activeElement.id") == element_id:
+            return
+    pytest.fail(f"#{element_id} cannot be reached with the Tab key")
+
+
+def cli_search(env, *args):
+    result = subprocess.run([sys.executable, "-m", "bot", "catalog", "search", *args, "--json"], cwd=ROOT,
+                            env={**os.environ, **env}, check=True, capture_output=True, text=True)
+    return json.loads(result.stdout)
+
+
+def test_keyboard_only_from_hello_to_session_cards_matching_the_search(page, web, assistant):
+    _, _, env = assistant
+    page.goto(f"{web}/")
+    tab_to(page, "emchat-launcher")
+    page.keyboard.press("Enter")
+    expect(page.locator("#emchat-panel")).to_be_visible()
+    expect(page.locator("#emchat-input")).to_be_focused()
+    expect(bot_messages(page).first).to_contain_text("Bonjour", timeout=ANSWER_TIMEOUT_MS)
+    for text in ["bonjour", "je cherche une formation de cariste", "je suis demandeur d'emploi",
+                 "j'habite à Hénin-Beaumont", "30 km", "pas de diplôme"]:
+        send(page, text)
+    cards = page.locator(".emchat-card")
+    expect(cards.first).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+    shown = [cards.nth(i).get_attribute("data-session-id") for i in range(cards.count())]
+    expected = [s["session_id"] for s in cli_search(env, "--rome", "N1101", "--commune", "Hénin-Beaumont", "--rayon", "30")[:5]]
+    assert shown == expected
+    expect(page.locator(".emchat-path").first).to_be_visible()
+    page.locator(".emchat-card").last.scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / "widget.png"))
+
+    page.reload()  # the conversation survives a reload (same sender id)
+    expect(page.locator(".emchat-card").first).to_be_attached(timeout=10_000)
+    assert page.locator(".emchat-card").count() == len(shown)
+
+
+def test_markup_typed_by_a_user_is_shown_as_text(page, web):
+    page.goto(f"{web}/")
+    page.locator("#emchat-launcher").click()
+    send(page, "<img src=x onerror=alert(1)>")
+    expect(page.locator(".emchat-msg-user").last).to_have_text("<img src=x onerror=alert(1)>")
+    assert page.locator("#emchat-log img").count() == 0 and page.dialogs == []
+
+
+def test_widget_at_phone_width(browser, web):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+    phone = context.new_page()
+    phone.goto(f"{web}/")
+    phone.locator("#emchat-launcher").click()
+    expect(bot_messages(phone).first).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+    panel = phone.locator("#emchat-panel").bounding_box()
+    assert panel["width"] <= 360 and panel["x"] >= 0
+    phone.screenshot(path=str(SHOTS / "widget-mobile.png"))
+    context.close()
+
+
+def test_kiosk_discovery_without_typing_and_reset(page, web):
+    page.goto(f"{web}/kiosque?inactivite=4")
+    assert page.locator("#emchat-input").count() == 0, "the kiosk asks nothing to type"
+    expect(bot_messages(page).first).to_contain_text("métiers", timeout=ANSWER_TIMEOUT_MS)
+    page.locator(".emchat-btn", has_text="Découvrir les métiers").first.click()
+    expect(bot_messages(page).nth(1)).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+    page.locator(".emchat-btn", has_text="Pilote de ligne").first.click()
+    expect(bot_messages(page).nth(2)).to_contain_text("Comment y arriver", timeout=ANSWER_TIMEOUT_MS)
+    page.screenshot(path=str(SHOTS / "kiosque.png"))
+    # Nobody touches the kiosk: it starts over on its own, with a fresh greeting only.
+    expect(bot_messages(page)).to_have_count(1, timeout=30_000)
+    expect(page.locator(".emchat-msg-user")).to_have_count(0)
+    page.locator(".emchat-btn", has_text="Découvrir les métiers").first.click()
+    expect(bot_messages(page).nth(1)).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+    page.locator("#emchat-reset").click()
+    expect(page.locator(".emchat-msg-user")).to_have_count(0)
+    expect(bot_messages(page)).to_have_count(1, timeout=ANSWER_TIMEOUT_MS)
+
+
+def test_counselor_search_and_printable_summary(page, web, assistant):
+    _, _, env = assistant
+    page.goto(f"{web}/conseiller")
+    page.locator("#secret").fill(COUNSELOR_SECRET)
+    page.keyboard.press("Enter")
+    page.locator("#metier").fill("H2703")
+    page.locator("#commune").fill("Hénin-Beaumont")
+    page.locator("#rayon").fill("25")
+    page.locator("button[type=submit]").click()
+    rows = page.locator("#sessions tbody tr")
+    expected = cli_search(env, "--rome", "H2703", "--commune", "Hénin-Beaumont", "--rayon", "25")
+    expect(rows).to_have_count(len(expected))
+    page.locator("th button[data-cle=distance]").click()
+    distances = [r for r in (rows.nth(i).get_attribute("data-distance") for i in range(rows.count())) if r]
+    assert [float(d) for d in distances] == sorted(float(d) for d in distances)
+    page.screenshot(path=str(SHOTS / "conseiller.png"), full_page=True)
+    page.locator("text=Synthèse imprimable").click()
+    expect(page.locator("h1")).to_contain_text("Votre projet")
+    expect(page.locator("text=Contacter les organismes")).to_be_visible()
+    page.emulate_media(media="print")
+    expect(page.locator(".bandeau")).to_be_hidden()
+    page.screenshot(path=str(SHOTS / "synthese.png"), full_page=True)
+    page.pdf(path=str(SHOTS / "synthese.pdf"), format="A4")

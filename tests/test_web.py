@@ -1,0 +1,110 @@
+"""The web pages over HTTP: counselor access and search, the chat relay, escaping, headers."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import uuid
+
+import httpx
+import pytest
+
+from bot.config import ROOT
+from tests.conftest import COUNSELOR_SECRET, free_port
+
+
+def signed_in(web) -> httpx.Client:
+    client = httpx.Client(base_url=web, timeout=30, follow_redirects=False)
+    reply = client.post("/conseiller/connexion", data={"secret": COUNSELOR_SECRET})
+    assert reply.status_code == 302
+    return client
+
+
+def test_counselor_view_needs_the_secret(web):
+    assert httpx.get(f"{web}/conseiller").status_code == 401
+    wrong = httpx.post(f"{web}/conseiller/connexion", data={"secret": "devine"})
+    assert wrong.status_code == 401 and "Code d'accès incorrect" in wrong.text
+    assert signed_in(web).get("/conseiller").status_code == 200
+
+
+def test_counselor_view_says_clearly_when_no_secret_is_set(tmp_path):
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k != "BOT_CONSEILLER_SECRET"}
+    process = subprocess.Popen([sys.executable, "-m", "bot.web", "--port", str(port)], cwd=ROOT, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            try:
+                reply = httpx.get(f"http://127.0.0.1:{port}/conseiller", timeout=2)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.3)
+        assert reply.status_code == 503 and "BOT_CONSEILLER_SECRET" in reply.text
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def cli_search(env, *args):
+    result = subprocess.run([sys.executable, "-m", "bot", "catalog", "search", *args, "--json"], cwd=ROOT,
+                            env={**os.environ, **env}, check=True, capture_output=True, text=True)
+    return json.loads(result.stdout)
+
+
+def test_counselor_search_is_the_catalog_search(web, assistant):
+    _, _, env = assistant
+    page = signed_in(web).get("/conseiller", params={"metier": "H2703", "commune": "62110", "rayon": "25"})
+    expected = cli_search(env, "--rome", "H2703", "--commune", "62110", "--rayon", "25")
+    assert expected and page.text.count('data-session-id="') == len(expected)
+    assert all(f'data-session-id="{s["session_id"]}"' in page.text for s in expected)
+
+
+def test_counselor_gets_choices_for_an_ambiguous_town_and_an_unknown_job(web):
+    client = signed_in(web)
+    town = client.get("/conseiller", params={"metier": "cariste", "commune": "Beaumont", "rayon": "30"})
+    assert "Commune ambiguë" in town.text and "INSEE" in town.text
+    job = client.get("/conseiller", params={"metier": "astronaute", "commune": "Lens", "rayon": "30"})
+    assert "Métier non reconnu" in job.text and "H2705" in job.text
+
+
+def test_printable_summary_has_path_sessions_and_contacts(web):
+    summary = signed_in(web).get("/conseiller/synthese", params={"metier": "technicien maintenance batterie",
+                                                                  "commune": "Hénin-Beaumont", "rayon": "30"})
+    assert summary.status_code == 200
+    assert "Le parcours conseillé" in summary.text and "Les prochaines sessions" in summary.text
+    assert "Contacter les organismes" in summary.text and "03 53 01 00 00" in summary.text
+    assert "@media print" in httpx.get(f"{web}/static/pages.css").text
+
+
+def test_what_counselors_type_is_escaped(web):
+    page = signed_in(web).get("/conseiller", params={"metier": "<script>alert(1)</script>", "commune": "Lens"})
+    assert "<script>alert(1)</script>" not in page.text and "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+
+
+def test_chat_relay_talks_to_the_assistant_for_allowed_origins_only(web):
+    sender = f"web-{uuid.uuid4().hex[:8]}"
+    reply = httpx.post(f"{web}/chat", json={"sender": sender, "message": "bonjour"}, headers={"Origin": web}, timeout=60)
+    assert reply.status_code == 200 and reply.json()[0]["text"].startswith("Bonjour")
+    assert reply.headers["access-control-allow-origin"] == web
+    refused = httpx.post(f"{web}/chat", json={"sender": sender, "message": "bonjour"}, headers={"Origin": "http://pirate.example"})
+    assert refused.status_code == 403
+    assert httpx.post(f"{web}/chat", json={"message": "bonjour"}).status_code == 400
+
+
+def test_pages_forbid_inline_scripts(web):
+    for path in ("/", "/kiosque"):
+        reply = httpx.get(f"{web}{path}")
+        assert reply.status_code == 200
+        assert "script-src 'self'" in reply.headers["content-security-policy"]
+        assert "electromob-chat.js" in reply.text
+
+
+def test_kiosk_page_runs_the_widget_in_kiosk_mode(web):
+    assert 'data-mode="kiosque"' in httpx.get(f"{web}/kiosque").text
+
+
+@pytest.mark.parametrize("path", ["/static/electromob-chat.js", "/static/electromob-chat.css", "/static/conseiller.js"])
+def test_assets_are_served_locally(web, path):
+    assert httpx.get(f"{web}{path}").status_code == 200
