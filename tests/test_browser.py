@@ -79,13 +79,13 @@ def test_keyboard_only_from_hello_to_session_cards_matching_the_search(page, web
     expect(page.locator("#emchat-panel")).to_be_visible()
     expect(page.locator("#emchat-input")).to_be_focused()
     expect(bot_messages(page).first).to_contain_text("Bonjour", timeout=ANSWER_TIMEOUT_MS)
-    for text in ["bonjour", "je cherche une formation de cariste", "je suis demandeur d'emploi",
-                 "j'habite à Hénin-Beaumont", "30 km", "pas de diplôme"]:
+    for text in ["bonjour", "je cherche une formation de technicienne de maintenance des batteries",
+                 "je suis demandeuse d'emploi", "j'habite à Hénin-Beaumont", "30 km", "pas de diplôme"]:
         send(page, text)
     cards = page.locator(".emchat-card")
     expect(cards.first).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
     shown = [cards.nth(i).get_attribute("data-session-id") for i in range(cards.count())]
-    expected = [s["session_id"] for s in cli_search(env, "--rome", "N1101", "--commune", "Hénin-Beaumont", "--rayon", "30")[:5]]
+    expected = [s["session_id"] for s in cli_search(env, "--rome", "H2703", "--commune", "Hénin-Beaumont", "--rayon", "30")[:5]]
     assert shown == expected
     expect(page.locator(".emchat-path").first).to_be_visible()
     page.locator(".emchat-card").last.scroll_into_view_if_needed()

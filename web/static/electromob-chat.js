@@ -457,7 +457,7 @@
       place.append(el("span", "emchat-card-town", town));
       const separator = el("span", "emchat-sep", " · ");
       separator.setAttribute("aria-hidden", "true");
-      place.append(separator);
+      place.append(separator, srOnly(", "));
     }
     place.append(el("span", "emchat-card-distance", distance === null ? "à distance" : `${frNumber(distance, 1)} km`));
     facts.append(place);
