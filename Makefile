@@ -65,6 +65,7 @@ bench-catalog: install
 data: install
 	$(BIN)/python scripts/build_gazetteer.py
 	$(BIN)/python scripts/make_demo_catalog.py
+	$(BIN)/python scripts/build_nlu_lookups.py
 
 clean:
 	rm -rf var .pytest_cache
