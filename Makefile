@@ -11,7 +11,7 @@ MODEL := models/model.tar.gz
 TRAINING_DATA := config.yml domain.yml $(shell find data/nlu data/rules data/stories -name '*.yml' 2>/dev/null)
 RASA := $(BIN)/rasa
 
-.PHONY: install catalog train run shell test validate test-stories chromium bench-catalog data clean
+.PHONY: install catalog train run shell test validate test-stories chromium eval-nlu bench-catalog data clean
 
 install: $(INSTALLED)
 
@@ -57,6 +57,12 @@ chromium:
 
 test: validate test-stories chromium
 	$(BIN)/python -m pytest -q
+
+# NLU figures: the held-out set (tests/nlu/heldout.yml) and a 3-fold cross-validation.
+eval-nlu: $(MODEL)
+	$(RASA) test nlu --nlu tests/nlu/heldout.yml --model $(MODEL) --out reports/nlu-heldout
+	$(RASA) test nlu --nlu data/nlu --cross-validation --folds 3 --config config.yml --out reports/nlu-cv
+	$(BIN)/python scripts/nlu_report.py held-out=reports/nlu-heldout validation-croisee=reports/nlu-cv
 
 bench-catalog: install
 	$(BIN)/python scripts/bench_catalog.py

@@ -10,22 +10,17 @@
 from __future__ import annotations
 
 import json
-import os
 from typing import Any, Awaitable, Callable, Optional
 
 from sanic import Blueprint, Sanic, response
 from sanic.request import Request
+from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic.response import HTTPResponse
 
-from rasa.core.channels.channel import InputChannel, UserMessage
+from bot.config import allowed_origins
 
-DEFAULT_ORIGINS = "http://localhost:8000,http://127.0.0.1:8000"
 GUARDED_PREFIXES = ("/webhooks/", "/socket.io")
 APOLOGY = "Désolé, je rencontre un souci technique et ne peux pas répondre pour l'instant. Réessayez dans un instant."
-
-
-def allowed_origins() -> set[str]:
-    return {o.strip().rstrip("/") for o in os.environ.get("BOT_ALLOWED_ORIGINS", DEFAULT_ORIGINS).split(",") if o.strip()}
 
 
 async def check_origin(request: Request) -> Optional[HTTPResponse]:

@@ -33,3 +33,12 @@ def parse_day(text: str, what: str) -> dt.date:
 def today() -> dt.date:
     value = os.environ.get("BOT_TODAY", "").strip()
     return parse_day(value, "BOT_TODAY") if value else dt.date.today()
+
+
+DEFAULT_ORIGINS = "http://localhost:8000,http://127.0.0.1:8000"
+
+
+def allowed_origins() -> set[str]:
+    """Origins from which browsers may talk to the assistant (BOT_ALLOWED_ORIGINS, comma-separated)."""
+    value = os.environ.get("BOT_ALLOWED_ORIGINS", DEFAULT_ORIGINS)
+    return {origin.strip().rstrip("/") for origin in value.split(",") if origin.strip()}

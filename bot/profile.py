@@ -85,14 +85,22 @@ def _find_phrase(folded: str, phrases: list[tuple[str, str]]) -> str | None:
     return None
 
 
-def read_statut(text: str, entities: list[str] = ()) -> str | None:
-    """A canonical status from NLU entity values, else from the words of the message."""
+def _from_entities(entities: list[str], values: tuple[str, ...], phrases: list[tuple[str, str]]) -> str | None:
+    """The first NLU entity value that is, or says, one of `values`."""
     for value in entities:
-        if value in STATUTS:
+        if value in values:
             return value
-        found = _find_phrase(fold(value), _STATUTS)
+        found = _find_phrase(fold(value), phrases)
         if found:
             return found
+    return None
+
+
+def read_statut(text: str, entities: list[str] = ()) -> str | None:
+    """A canonical status from NLU entity values, else from the words of the message."""
+    found = _from_entities(entities, STATUTS, _STATUTS)
+    if found:
+        return found
     if _DE.search(text):
         return "demandeur_emploi"
     return _find_phrase(fold(text), _STATUTS)
@@ -101,13 +109,7 @@ def read_statut(text: str, entities: list[str] = ()) -> str | None:
 def read_niveau(text: str, entities: list[str] = (), asked: bool = False) -> str | None:
     """A canonical level ("bac+2"…) from NLU entity values, else from the message."""
     phrases = _NIVEAUX_ASKED if asked else _NIVEAUX
-    for value in entities:
-        if value in NIVEAUX:
-            return value
-        found = _find_phrase(fold(value), phrases)
-        if found:
-            return found
-    return _find_phrase(fold(text), phrases)
+    return _from_entities(entities, NIVEAUX, phrases) or _find_phrase(fold(text), phrases)
 
 
 @dataclass(frozen=True)

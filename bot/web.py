@@ -15,6 +15,7 @@ Every text is escaped by Jinja2's autoescape; the widget builds its DOM with tex
 from __future__ import annotations
 
 import argparse
+import asyncio
 import datetime as dt
 import hashlib
 import hmac
@@ -29,6 +30,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import config
+from bot.config import allowed_origins
 from bot.catalog.db import engine
 from bot.catalog.queries import formation_details, learning_path
 from bot.catalog.search import search_sessions
@@ -37,7 +39,6 @@ from bot.jobs import vocabulary
 from bot.messages import french_date, km
 
 WEB_DIR = config.ROOT / "web"
-DEFAULT_ORIGINS = "http://localhost:8000,http://127.0.0.1:8000"
 COOKIE = "electromob_conseiller"
 MAX_MESSAGE = 5000
 SUMMARY_SESSIONS = 12
@@ -46,10 +47,6 @@ MODALITES = {"presentiel": "Sur place", "mixte": "En partie à distance", "dista
 
 templates = Environment(loader=FileSystemLoader(WEB_DIR / "templates"), autoescape=select_autoescape(["html"]))
 templates.filters.update(date_fr=french_date, km=km)
-
-
-def allowed_origins() -> set[str]:
-    return {o.strip().rstrip("/") for o in os.environ.get("BOT_ALLOWED_ORIGINS", DEFAULT_ORIGINS).split(",") if o.strip()}
 
 
 def rasa_url() -> str:
@@ -121,7 +118,8 @@ def create_app() -> Sanic:
         if denied:
             return denied
         query = _CounselorQuery(request.args)
-        return page("conseiller.html", q=query, result=query.run() if query.submitted else None)
+        result = await asyncio.to_thread(query.run) if query.submitted else None
+        return page("conseiller.html", q=query, result=result)
 
     @app.get("/conseiller/synthese")
     async def summary(request: Request) -> HTTPResponse:
@@ -129,7 +127,7 @@ def create_app() -> Sanic:
         if denied:
             return denied
         query = _CounselorQuery(request.args)
-        result = query.run()
+        result = await asyncio.to_thread(query.run)
         if result.get("erreur"):
             return page("conseiller.html", status=400, q=query, result=result)
         return page("synthese.html", q=query, result=result, today=config.today())
