@@ -34,8 +34,24 @@ def intent_of(tracker: Tracker) -> str | None:
     return (tracker.latest_message.get("intent") or {}).get("name")
 
 
+# Words the NLU sometimes tags alone; the synonym mapper would then turn "de" into the status
+# "demandeur_emploi" (from "DE"), whatever the entity. Capital "DE" is the real abbreviation.
+_FUNCTION_WORDS = {"de", "d", "d'", "du", "des", "en", "la", "le", "les", "a", "à", "au"}
+
+
 def entity_values(tracker: Tracker, entity: str) -> list[str]:
-    return [str(e["value"]) for e in tracker.latest_message.get("entities") or [] if e.get("entity") == entity and e.get("value") is not None]
+    """Values of an entity in the last message, without lone function words."""
+    text = tracker.latest_message.get("text") or ""
+    values = []
+    for found in tracker.latest_message.get("entities") or []:
+        if found.get("entity") != entity or found.get("value") is None:
+            continue
+        start, end = found.get("start"), found.get("end")
+        span = text[start:end].strip() if isinstance(start, int) and isinstance(end, int) else str(found["value"])
+        if span.lower() in _FUNCTION_WORDS and span != "DE":
+            continue
+        values.append(str(found["value"]))
+    return values
 
 
 def profile_metier(tracker: Tracker) -> Metier | None:

@@ -308,3 +308,12 @@ def test_kiosk_tells_a_job_in_pupils_words_with_the_school_path():
     text = texts(messages)
     assert "Comment y arriver" in text and "Après la 3e" in text and " tu " in f" {text.lower()} "
     assert "vous" not in text.lower()
+
+
+def test_a_lone_preposition_tagged_by_the_nlu_is_not_a_status():
+    state = tracker("formation de cariste à Lens", entities=[("statut", "demandeur_emploi")])
+    state.latest_message["entities"][0].update(start=10, end=12)  # "de", mapped by the synonyms
+    assert "statut" not in slots_set(run(ActionValidateSlotMappings(), state)[1])
+    counselor = tracker("DE bac Lens", entities=[("statut", "demandeur_emploi")])
+    counselor.latest_message["entities"][0].update(start=0, end=2)
+    assert slots_set(run(ActionValidateSlotMappings(), counselor)[1])["statut"] == "demandeur_emploi"
