@@ -36,14 +36,14 @@ from bot.catalog.queries import formation_details, learning_path
 from bot.catalog.search import search_sessions
 from bot.geo import gazetteer
 from bot.jobs import vocabulary
-from bot.messages import french_date, km
+from bot.messages import MODALITE_LABELS, french_date, km
 
 WEB_DIR = config.ROOT / "web"
 COOKIE = "electromob_conseiller"
 MAX_MESSAGE = 5000
 SUMMARY_SESSIONS = 12
 KIOSK_IDLE_S = 90
-MODALITES = {"presentiel": "Sur place", "mixte": "En partie à distance", "distanciel": "À distance"}
+MODALITES = {code: label.capitalize() for code, label in MODALITE_LABELS.items()}  # "Sur place"…
 
 templates = Environment(loader=FileSystemLoader(WEB_DIR / "templates"), autoescape=select_autoescape(["html"]))
 templates.filters.update(date_fr=french_date, km=km)

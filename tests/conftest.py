@@ -1,6 +1,7 @@
 """Shared fixtures: a real catalog database, on SQLite and, where reachable, PostgreSQL."""
 from __future__ import annotations
 
+import json
 import os
 import random
 import socket
@@ -67,6 +68,13 @@ def engine(database_url):
 UNSEEN_TODAY = "2027-02-01"
 NEAR_HENIN = ["62427", "62498", "62510", "59178", "62119", "62041", "62193", "62413"]  # Hénin, Lens, Liévin, Douai…
 COUNSELOR_SECRET = "secret-de-test-conseiller"
+
+
+def cli_search(env: dict, *args: str) -> list[dict]:
+    """`python -m bot catalog search … --json` in the given environment: what the assistant must show."""
+    result = subprocess.run([sys.executable, "-m", "bot", "catalog", "search", *args, "--json"], cwd=ROOT,
+                            env={**os.environ, **env}, check=True, capture_output=True, text=True)
+    return json.loads(result.stdout)
 
 
 def free_port() -> int:

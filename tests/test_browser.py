@@ -4,17 +4,13 @@ summary. Screenshots of each view go to reports/screenshots/ (copied into docs/ 
 """
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from bot.config import ROOT
-from tests.conftest import COUNSELOR_SECRET
+from tests.conftest import COUNSELOR_SECRET, cli_search
 
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = ROOT / "reports" / "screenshots"
@@ -64,11 +60,6 @@ def tab_to(page, element_id, limit=40):
             return
     pytest.fail(f"#{element_id} cannot be reached with the Tab key")
 
-
-def cli_search(env, *args):
-    result = subprocess.run([sys.executable, "-m", "bot", "catalog", "search", *args, "--json"], cwd=ROOT,
-                            env={**os.environ, **env}, check=True, capture_output=True, text=True)
-    return json.loads(result.stdout)
 
 
 def test_keyboard_only_from_hello_to_session_cards_matching_the_search(page, web, assistant):

@@ -6,16 +6,12 @@ criteria. The servers start once for the whole test session.
 """
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 import uuid
 
 import pytest
 
 from addons.http_guard import APOLOGY
-from bot.config import ROOT
+from tests.conftest import cli_search
 
 
 def say(client, sender, text):
@@ -27,11 +23,6 @@ def say(client, sender, text):
 def custom(messages, kind):
     return [m["custom"] for m in messages if isinstance(m.get("custom"), dict) and m["custom"].get("type") == kind]
 
-
-def cli_search(env, *args):
-    result = subprocess.run([sys.executable, "-m", "bot", "catalog", "search", *args, "--json"], cwd=ROOT,
-                            env={**os.environ, **env}, check=True, capture_output=True, text=True)
-    return json.loads(result.stdout)
 
 
 def test_conversation_ends_with_the_sessions_of_the_catalog_search(assistant):

@@ -1,7 +1,6 @@
 """The web pages over HTTP: counselor access and search, the chat relay, escaping, headers."""
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -12,7 +11,7 @@ import httpx
 import pytest
 
 from bot.config import ROOT
-from tests.conftest import COUNSELOR_SECRET, free_port
+from tests.conftest import COUNSELOR_SECRET, cli_search, free_port
 
 
 def signed_in(web) -> httpx.Client:
@@ -46,11 +45,6 @@ def test_counselor_view_says_clearly_when_no_secret_is_set(tmp_path):
         process.terminate()
         process.wait(timeout=20)
 
-
-def cli_search(env, *args):
-    result = subprocess.run([sys.executable, "-m", "bot", "catalog", "search", *args, "--json"], cwd=ROOT,
-                            env={**os.environ, **env}, check=True, capture_output=True, text=True)
-    return json.loads(result.stdout)
 
 
 def test_counselor_search_is_the_catalog_search(web, assistant):
