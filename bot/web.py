@@ -114,23 +114,11 @@ def create_app() -> Sanic:
 
     @app.get("/conseiller")
     async def counselor(request: Request) -> HTTPResponse:
-        denied = _counselor_gate(request)
-        if denied:
-            return denied
-        query = _CounselorQuery(request.args)
-        result = await asyncio.to_thread(query.run) if query.submitted else None
-        return page("conseiller.html", q=query, result=result)
+        return await _counselor_page(request, summary=False)
 
     @app.get("/conseiller/synthese")
     async def summary(request: Request) -> HTTPResponse:
-        denied = _counselor_gate(request)
-        if denied:
-            return denied
-        query = _CounselorQuery(request.args)
-        result = await asyncio.to_thread(query.run)
-        if result.get("erreur"):
-            return page("conseiller.html", status=400, q=query, result=result)
-        return page("synthese.html", q=query, result=result, today=config.today())
+        return await _counselor_page(request, summary=True)
 
     @app.post("/conseiller/connexion")
     async def login(request: Request) -> HTTPResponse:
@@ -148,6 +136,18 @@ def create_app() -> Sanic:
         return reply
 
     return app
+
+
+async def _counselor_page(request: Request, summary: bool) -> HTTPResponse:
+    """The search page, or the printable summary of the same search."""
+    denied = _counselor_gate(request)
+    if denied:
+        return denied
+    query = _CounselorQuery(request.args)
+    result = await asyncio.to_thread(query.run) if summary or query.submitted else None
+    if summary and not result.get("erreur"):
+        return page("synthese.html", q=query, result=result, today=config.today())
+    return page("conseiller.html", status=400 if summary else 200, q=query, result=result)
 
 
 def _token(secret: str) -> str:

@@ -102,3 +102,8 @@ def test_kiosk_page_runs_the_widget_in_kiosk_mode(web):
 @pytest.mark.parametrize("path", ["/static/electromob-chat.js", "/static/electromob-chat.css", "/static/conseiller.js"])
 def test_assets_are_served_locally(web, path):
     assert httpx.get(f"{web}{path}").status_code == 200
+
+
+def test_summary_of_an_unclear_search_shows_the_choices_instead(web):
+    reply = signed_in(web).get("/conseiller/synthese", params={"metier": "astronaute", "commune": "Lens", "rayon": "30"})
+    assert reply.status_code == 400 and "Métier non reconnu" in reply.text and "H2705" in reply.text
