@@ -5,14 +5,17 @@ of the conversation and keeps only what came after the action (its confirmation)
 messages, slots and contact details said before are gone from the store.
 
 Conversations live in memory by default; with a `url` (and the other SQL settings of Rasa's
-SQL tracker store) in endpoints.yml they live in a SQL database.
+SQL tracker store) in endpoints.yml they live in a SQL database; connections are checked
+before use, so that the server recovers by itself after the database restarts.
 """
 from __future__ import annotations
 
 from typing import Any, Iterable, Optional
 
+import sqlalchemy
+import sqlalchemy.orm
 from rasa.core.brokers.broker import EventBroker
-from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore, TrackerStore
+from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore, TrackerStore, create_engine_kwargs
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -26,6 +29,10 @@ class ErasingTrackerStore(TrackerStore):
         super().__init__(domain, event_broker)
         if host or kwargs.get("dialect"):
             self.inner: TrackerStore = SQLTrackerStore(domain, host=host, event_broker=event_broker, **kwargs)
+            url = self.inner.engine.url
+            self.inner.engine.dispose()
+            self.inner.engine = sqlalchemy.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+            self.inner.sessionmaker = sqlalchemy.orm.sessionmaker(bind=self.inner.engine)
         else:
             self.inner = InMemoryTrackerStore(domain, event_broker)
 

@@ -13,6 +13,7 @@ import argparse
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -27,68 +28,52 @@ DEFAULT_MODEL = ROOT / "models" / "model.tar.gz"
 STARTUP_TIMEOUT_S = 300
 
 
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 class StartupError(RuntimeError):
     """A server did not come up; str() says which and why."""
 
 
+def rasa_command() -> str:
+    return str(Path(sys.executable).with_name("rasa"))
+
+
 @dataclass
-class Servers:
-    model: Path = DEFAULT_MODEL
-    rasa_port: int = 5005
-    actions_port: int = 5055
-    web_port: int = 8000
-    token: str = field(default_factory=lambda: os.environ.get("BOT_RASA_TOKEN") or secrets.token_urlsafe(24))
+class Supervisor:
+    """Named server processes, each in its own process group, logging to log_dir/NAME.log.
+
+    Subclasses fill `commands` (name → argv) and `health` (name → URL answering 200 once the
+    server is ready), and may give a process its own environment in `process_env`."""
     log_dir: Path = ROOT / "var" / "log"
     env: dict = field(default_factory=dict)
     processes: list = field(default_factory=list)
     commands: dict = field(default_factory=dict)
+    health: dict = field(default_factory=dict)
+    labels: dict = field(default_factory=dict)
+    process_env: dict = field(default_factory=dict)
 
-    @property
-    def rasa_url(self) -> str:
-        return f"http://localhost:{self.rasa_port}"
-
-    @property
-    def actions_url(self) -> str:
-        return f"http://localhost:{self.actions_port}"
-
-    @property
-    def web_url(self) -> str:
-        return f"http://localhost:{self.web_port}"
-
-    def start(self) -> "Servers":
-        """Starts both servers and returns once they answer; raises StartupError otherwise."""
-        if not self.model.is_file():
-            raise StartupError(f"modèle introuvable : {self.model} (lancez « make train »)")
+    def launch(self) -> None:
+        """Starts every command and returns once all answer; raises StartupError otherwise."""
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        rasa = str(Path(sys.executable).with_name("rasa"))
-        self.commands = {
-            "actions": [rasa, "run", "actions", "--actions", "actions", "--port", str(self.actions_port)],
-            "rasa": [rasa, "run", "--enable-api", "--auth-token", self.token, "--port", str(self.rasa_port),
-                     "--model", str(self.model), "--endpoints", str(self._endpoints()),
-                     "--credentials", str(ROOT / "credentials.yml")],
-            "web": [sys.executable, "-m", "bot.web", "--port", str(self.web_port)],
-        }
-        self.env.setdefault("BOT_RASA_URL", self.rasa_url)
         for name in self.commands:
             self._spawn(name)
         try:
             for name in self.commands:
-                self._wait_for(name)
+                self._wait(name)
         except StartupError:
             self.stop()
             raise
-        return self
 
-    def _wait_for(self, name: str) -> None:
-        if name == "actions":
-            self._wait(f"{self.actions_url}/health", "serveur d'actions")
-        elif name == "rasa":
-            self._wait(f"{self.rasa_url}/status?token={self.token}", "serveur Rasa")
-        else:
-            self._wait(f"{self.web_url}/kiosque", "pages web")
+    def pid(self, name: str) -> int:
+        return next(process.pid for n, process, _ in self.processes if n == name)
 
     def kill(self, name: str) -> None:
-        """Stops one server ("actions", "rasa" or "web") as a crash would."""
+        """Stops one server as a crash would (its whole process group)."""
         for entry in [e for e in self.processes if e[0] == name]:
             _, process, log = entry
             if process.poll() is None:
@@ -101,30 +86,21 @@ class Servers:
         """Starts one server again and waits until it answers."""
         self.kill(name)
         self._spawn(name)
-        self._wait_for(name)
-
-    def _endpoints(self) -> Path:
-        """endpoints.yml, pointed at this run's action server port."""
-        source = ROOT / "endpoints.yml"
-        if self.actions_port == 5055:
-            return source
-        target = self.log_dir / f"endpoints-{self.actions_port}.yml"
-        target.write_text(source.read_text(encoding="utf-8").replace("localhost:5055", f"localhost:{self.actions_port}"),
-                          encoding="utf-8")
-        return target
+        self._wait(name)
 
     def _spawn(self, name: str) -> None:
         log = open(self.log_dir / f"{name}.log", "ab")
-        process = subprocess.Popen(self.commands[name], cwd=ROOT, env={**os.environ, **self.env}, stdout=log,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(self.commands[name], cwd=ROOT, env={**os.environ, **self.env, **self.process_env.get(name, {})},
+                                   stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         self.processes.append((name, process, log))
 
-    def _wait(self, url: str, label: str) -> None:
+    def _wait(self, name: str) -> None:
+        url, label = self.health[name], self.labels.get(name, name)
         deadline = time.monotonic() + STARTUP_TIMEOUT_S
         while time.monotonic() < deadline:
-            for name, process, _ in self.processes:
+            for other, process, _ in self.processes:
                 if process.poll() is not None:
-                    raise StartupError(f"{label} : le processus « {name} » s'est arrêté (voir {self.log_dir / (name + '.log')})")
+                    raise StartupError(f"{label} : le processus « {other} » s'est arrêté (voir {self.log_dir / (other + '.log')})")
             try:
                 with urllib.request.urlopen(url, timeout=2) as response:
                     if response.status == 200:
@@ -147,6 +123,59 @@ class Servers:
         self.processes.clear()
 
 
+@dataclass
+class Servers(Supervisor):
+    """The assistant on one machine: action server, Rasa server, web pages."""
+    model: Path = DEFAULT_MODEL
+    rasa_port: int = 5005
+    actions_port: int = 5055
+    web_port: int = 8000
+    token: str = field(default_factory=lambda: os.environ.get("BOT_RASA_TOKEN") or secrets.token_urlsafe(24))
+    with_web: bool = True
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://localhost:{self.rasa_port}"
+
+    @property
+    def actions_url(self) -> str:
+        return f"http://localhost:{self.actions_port}"
+
+    @property
+    def web_url(self) -> str:
+        return f"http://localhost:{self.web_port}"
+
+    def start(self) -> "Servers":
+        """Starts the servers and returns once they answer; raises StartupError otherwise."""
+        if not self.model.is_file():
+            raise StartupError(f"modèle introuvable : {self.model} (lancez « make train »)")
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        self.commands = {
+            "actions": [rasa_command(), "run", "actions", "--actions", "actions", "--port", str(self.actions_port)],
+            "rasa": [rasa_command(), "run", "--enable-api", "--auth-token", self.token, "--port", str(self.rasa_port),
+                     "--model", str(self.model), "--endpoints", str(self._endpoints()),
+                     "--credentials", str(ROOT / "credentials.yml")],
+        }
+        self.health = {"actions": f"{self.actions_url}/health", "rasa": f"{self.rasa_url}/status?token={self.token}"}
+        self.labels = {"actions": "serveur d'actions", "rasa": "serveur Rasa", "web": "pages web"}
+        if self.with_web:
+            self.commands["web"] = [sys.executable, "-m", "bot.web", "--port", str(self.web_port)]
+            self.health["web"] = f"{self.web_url}/kiosque"
+        self.env.setdefault("BOT_RASA_URL", self.rasa_url)
+        self.launch()
+        return self
+
+    def _endpoints(self) -> Path:
+        """endpoints.yml, pointed at this run's action server port."""
+        source = ROOT / "endpoints.yml"
+        if self.actions_port == 5055:
+            return source
+        target = self.log_dir / f"endpoints-{self.actions_port}.yml"
+        target.write_text(source.read_text(encoding="utf-8").replace("localhost:5055", f"localhost:{self.actions_port}"),
+                          encoding="utf-8")
+        return target
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.servers", description="Démarre l'assistant Electro'Mob.")
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
@@ -154,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--actions-port", type=int, default=5055)
     parser.add_argument("--web-port", type=int, default=8000)
     args = parser.parse_args(argv)
-    servers = Servers(args.model, args.rasa_port, args.actions_port, args.web_port)
+    servers = Servers(model=args.model, rasa_port=args.rasa_port, actions_port=args.actions_port, web_port=args.web_port)
     started = time.monotonic()
     print("Démarrage du serveur d'actions et du serveur Rasa…", flush=True)
     try:

@@ -43,6 +43,7 @@ COOKIE = "electromob_conseiller"
 MAX_MESSAGE = 5000
 SUMMARY_SESSIONS = 12
 KIOSK_IDLE_S = 90
+RELAY_RETRY_S = 1.0
 MODALITES = {code: label.capitalize() for code, label in MODALITE_LABELS.items()}  # "Sur place"…
 
 templates = Environment(loader=FileSystemLoader(WEB_DIR / "templates"), autoescape=select_autoescape(["html"]))
@@ -51,6 +52,23 @@ templates.filters.update(date_fr=french_date, km=km)
 
 def rasa_url() -> str:
     return os.environ.get("BOT_RASA_URL", "http://localhost:5005").rstrip("/")
+
+
+async def relay(payload: dict) -> list | None:
+    """The assistant's answer to one message, or None. A 502 from the load balancer means the
+    replica handling the message died before answering: the message is sent once more."""
+    for attempt in range(2):
+        try:
+            async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as session:
+                async with session.post(f"{rasa_url()}/webhooks/rest/webhook", json=payload) as reply:
+                    if reply.status == 200:
+                        return await reply.json()
+                    if reply.status != 502 or attempt:
+                        return None
+        except (aiohttp.ClientError, TimeoutError):
+            return None
+        await asyncio.sleep(RELAY_RETRY_S)
+    return None
 
 
 def counselor_secret() -> str | None:
@@ -102,13 +120,8 @@ def create_app() -> Sanic:
             return response.json({"erreur": "identifiant de conversation manquant"}, status=400, headers=cors)
         metadata = body.get("metadata") if isinstance(body.get("metadata"), dict) else {}
         payload = {"sender": sender, "message": message, "metadata": {"mode": str(metadata.get("mode", "site"))[:20]}}
-        try:
-            async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as session:
-                async with session.post(f"{rasa_url()}/webhooks/rest/webhook", json=payload) as reply:
-                    if reply.status != 200:
-                        return response.json({"erreur": "assistant indisponible"}, status=502, headers=cors)
-                    messages = await reply.json()
-        except (aiohttp.ClientError, TimeoutError):
+        messages = await relay(payload)
+        if messages is None:
             return response.json({"erreur": "assistant indisponible"}, status=502, headers=cors)
         return response.json(messages, headers=cors)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import socket
 import subprocess
 import sys
 import uuid
@@ -20,7 +19,7 @@ from bot.catalog.db import engine as catalog_engine
 from bot.catalog.models import metadata
 from bot.config import ROOT
 from bot.geo import gazetteer
-from bot.servers import DEFAULT_MODEL, Servers
+from bot.servers import DEFAULT_MODEL, Servers, free_port
 
 # The development and CI machines run PostgreSQL here; a user's fresh machine may not.
 POSTGRES_URL = os.environ.get("BOT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -75,12 +74,6 @@ def cli_search(env: dict, *args: str) -> list[dict]:
     result = subprocess.run([sys.executable, "-m", "bot", "catalog", "search", *args, "--json"], cwd=ROOT,
                             env={**os.environ, **env}, check=True, capture_output=True, text=True)
     return json.loads(result.stdout)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def unseen_catalog(path):
