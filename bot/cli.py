@@ -1,4 +1,5 @@
-"""Command line: `python -m bot catalog import|search` (see ../shared/CONTRACT.md)."""
+"""Command line: `python -m bot catalog import|search|parcours` (see ../shared/CONTRACT.md) and
+`python -m bot conversations purge` (retention of the stored conversations)."""
 from __future__ import annotations
 
 import argparse
@@ -13,6 +14,7 @@ from bot.catalog.db import engine
 from bot.catalog.lheo import ROME_CODE, ImportFault, import_file
 from bot.catalog.queries import learning_path
 from bot.catalog.search import search_sessions
+from bot.conversations import purge
 from bot.geo import Commune, gazetteer
 from bot.jobs import vocabulary
 
@@ -47,12 +49,21 @@ def build_parser() -> argparse.ArgumentParser:
     path = actions.add_parser("parcours", help="étapes de formation vers un métier, dans le catalogue chargé")
     path.add_argument("--rome", required=True, help="code ROME, par ex. H2705")
     path.add_argument("--json", action="store_true", help="les étapes en JSON, et rien d'autre")
+
+    conversations = commands.add_parser("conversations", help="conversations gardées par le profil de production")
+    kept = conversations.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    purging = kept.add_parser("purge", help="efface les conversations inactives depuis plus de N jours")
+    purging.add_argument("--older-than-days", type=float, required=True, metavar="N",
+                         help="durée de conservation en jours après le dernier message")
+    purging.add_argument("--database-url", help="base des conversations (par défaut d'après BOT_TRACKER_DB_*)")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
+        if args.command == "conversations":
+            return _purge(args)
         if args.action == "import":
             return _import(args.files)
         if args.action == "parcours":
@@ -78,6 +89,21 @@ def _import(files: list[str]) -> int:
             print(f"erreur : {fault}", file=sys.stderr)
             failed += 1
     return 1 if failed else 0
+
+
+def _purge(args) -> int:
+    if not args.older_than_days > 0:
+        raise UsageError(f"durée invalide « {args.older_than_days:g} » (attendu un nombre de jours positif)")
+    url = args.database_url or config.tracker_database_url()
+    try:
+        done = purge(url, args.older_than_days)
+    except (OperationalError, ArgumentError) as error:
+        shown = make_url(url).render_as_string(hide_password=True) if "://" in url else url
+        print(f"erreur : base des conversations inaccessible ({shown}) : {_first_line(error)}", file=sys.stderr)
+        return 1
+    print(f"{done.conversations} conversation(s) effacée(s) ({done.events} événements), "
+          f"inactives depuis plus de {args.older_than_days:g} jours.")
+    return 0
 
 
 def _rome(text: str) -> str:
