@@ -1,5 +1,12 @@
 """Custom actions of the Electro'Mob assistant: a thin layer over the domain code in `bot`.
 
-`rasa run actions` loads this package; each module registers its actions.
+`rasa run actions` loads this package; each module registers its actions. The reference
+data (every French commune, the jobs) is read here, when the server starts, rather than
+during the first conversation, which would otherwise wait for it (docs/benchmarks.md).
 """
 from actions import counselor, fallback, info, profile, results  # noqa: F401
+from bot.geo import gazetteer
+from bot.jobs import vocabulary
+
+gazetteer()
+vocabulary()

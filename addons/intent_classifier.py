@@ -16,21 +16,28 @@ from typing import List
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.classifiers import logistic_regression_classifier
+from rasa.nlu.classifiers.logistic_regression_classifier import RANKING_LENGTH
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY
 from rasa.shared.nlu.training_data.message import Message
+from scipy.sparse import vstack
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class LogisticRegressionClassifier(logistic_regression_classifier.LogisticRegressionClassifier):
     def process(self, messages: List[Message]) -> List[Message]:
-        readable = []
+        rows = {id(message): self._create_X([message]) for message in messages}
+        readable = [m for m in messages if rows[id(m)].shape[1] == self.clf.n_features_in_ and rows[id(m)].nnz]
+        if readable:
+            probabilities = self.clf.predict_proba(vstack([rows[id(m)] for m in readable]))
+            for message, row in zip(readable, probabilities):
+                ranking = sorted(({"name": name, "confidence": confidence} for name, confidence in zip(self.clf.classes_, row)),
+                                 key=lambda entry: -entry["confidence"])
+                message.set(INTENT, ranking[0], add_to_output=True)
+                message.set(INTENT_RANKING_KEY, ranking[:self.config[RANKING_LENGTH]] if self.config[RANKING_LENGTH] > 0
+                            else ranking, add_to_output=True)
+        known = {id(message) for message in readable}
         for message in messages:
-            row = self._create_X([message])
-            if row.shape[1] == self.clf.n_features_in_ and row.nnz:
-                readable.append(message)
-            else:
+            if id(message) not in known:
                 message.set(INTENT, {"name": None, "confidence": 0.0}, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, [], add_to_output=True)
-        if readable:
-            super().process(readable)
         return messages
