@@ -10,8 +10,11 @@ DEMO_CATALOG := data/catalog/demo-electromob.lheo.xml
 MODEL := models/model.tar.gz
 TRAINING_DATA := config.yml domain.yml $(shell find data/nlu data/rules data/stories -name '*.yml' 2>/dev/null)
 RASA := $(BIN)/rasa
+# Rasa would otherwise try to send usage data and crash reports over the network.
+export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: install catalog train run shell test validate test-stories chromium eval-nlu bench-catalog data clean
+.PHONY: install catalog train run run-production shell test test-scale validate test-stories chromium nginx eval bench \
+	bench-catalog bench-scale data clean
 
 install: $(INSTALLED)
 
@@ -37,6 +40,11 @@ $(MODEL): $(INSTALLED) $(TRAINING_DATA)
 run: catalog $(MODEL)
 	$(BIN)/python -m bot.servers --model $(MODEL)
 
+# The production topology on this machine: nginx, 2 Rasa replicas × 2 Sanic workers, PostgreSQL
+# and Redis from the BOT_TRACKER_DB_* / BOT_REDIS_* variables (README, « Mise en production »).
+run-production: nginx $(MODEL)
+	$(BIN)/python -m bot.production --catalog $(DEMO_CATALOG)
+
 # Chat in the terminal (the action server runs in the background meanwhile).
 shell: catalog $(MODEL)
 	$(RASA) run actions --actions actions --port 5055 > var/actions-shell.log 2>&1 & pid=$$!; \
@@ -55,17 +63,38 @@ chromium:
 	  command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] || { echo "erreur : Chromium manque : installez le paquet Debian chromium (apt-get install chromium)." >&2; exit 1; }; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-test: validate test-stories chromium
-	$(BIN)/python -m pytest -q
+nginx:
+	@test -x /usr/sbin/nginx || { \
+	  command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] || { echo "erreur : nginx manque : installez le paquet Debian nginx (apt-get install nginx)." >&2; exit 1; }; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; }
 
-# NLU figures: the held-out set (tests/nlu/heldout.yml) and a 3-fold cross-validation.
-eval-nlu: $(MODEL)
-	$(RASA) test nlu --nlu tests/nlu/heldout.yml --model $(MODEL) --out reports/nlu-heldout
-	$(RASA) test nlu --nlu data/nlu --cross-validation --folds 3 --config config.yml --out reports/nlu-cv
-	$(BIN)/python scripts/nlu_report.py held-out=reports/nlu-heldout validation-croisee=reports/nlu-cv
+test: validate test-stories chromium
+	$(BIN)/python -m pytest -q --ignore=tests/scale
+
+# The production topology under load and faults; PostgreSQL and Redis of its own (installed
+# from Debian's packages when missing), stopped at the end.
+test-scale: nginx $(MODEL)
+	$(BIN)/python -m pytest -q tests/scale
+
+# NLU (held-out set, cross-validation) of our pipeline beside Rasa's default one, and the test
+# stories. EVAL_ARGS="--folds 2 --epochs 2" makes a short run.
+EVAL_ARGS ?=
+eval: $(MODEL)
+	$(BIN)/python scripts/eval_nlu.py $(EVAL_ARGS)
+
+# Load on one assistant (training time, cold start, latency, throughput, memory), then the catalog.
+BENCH_ARGS ?= --train
+CATALOG_BENCH_ARGS ?=
+bench: $(MODEL)
+	$(BIN)/python scripts/bench_assistant.py $(BENCH_ARGS) --json reports/bench/assistant.json --markdown reports/bench/assistant.md
+	$(BIN)/python scripts/bench_catalog.py $(CATALOG_BENCH_ARGS) --json reports/bench/catalog.json
 
 bench-catalog: install
-	$(BIN)/python scripts/bench_catalog.py
+	$(BIN)/python scripts/bench_catalog.py $(CATALOG_BENCH_ARGS)
+
+# The same load through nginx with 1, then 2 Rasa replicas.
+bench-scale: nginx $(MODEL)
+	$(BIN)/python scripts/bench_scale.py --json reports/bench/scale.json --markdown reports/bench/scale.md
 
 # Rebuilds the shipped data files from their sources (see each PROVENANCE.md).
 data: install

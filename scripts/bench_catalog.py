@@ -11,8 +11,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
-import platform
 import random
 import resource
 import statistics
@@ -30,6 +28,7 @@ from bot.catalog.lheo import import_file  # noqa: E402
 from bot.catalog.search import search_sessions  # noqa: E402
 from bot.geo import gazetteer  # noqa: E402
 from bot.jobs import vocabulary  # noqa: E402
+from scripts.benchlib import machine, percentile  # noqa: E402
 
 SESSIONS_PER_ACTION = 5
 ACTIONS_PER_FORMATION = 2
@@ -58,18 +57,6 @@ def generate(path: Path, sessions: int, rng: random.Random) -> None:
                                         permanent=int(rng.random() < 0.1)))
             out.write(w.formation(f"F{fi}", actions, romes=tuple(rng.sample(romes, rng.randrange(1, 3))), intitule=f"Formation {fi}"))
         out.write("</offres></lheo>\n")
-
-
-def percentile(values: list[float], q: float) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
-
-
-def machine() -> str:
-    """Processor model, cores, memory and Python of this machine."""
-    cpuinfo = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
-    model = next((line.split(":", 1)[1].strip() for line in cpuinfo.splitlines() if line.startswith("model name")), platform.machine())
-    memory_gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return f"{model}, {len(os.sched_getaffinity(0))} cœurs, {memory_gib:.0f} Gio, Python {platform.python_version()}, {platform.system()}"
 
 
 def resolver_figures() -> dict:
@@ -145,6 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     for key, value in figures.items():
         print(f"{key:<{width}}  {value}")
     if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return 0
 
