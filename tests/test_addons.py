@@ -1,0 +1,50 @@
+"""What the Rasa server loads from addons/: the reduced spaCy model, the masked logs, the
+action-result check."""
+from __future__ import annotations
+
+import json
+
+import pytest
+import structlog
+from jsonschema import ValidationError
+from rasa.core.actions.action import RemoteAction
+
+from addons import log_privacy
+from addons.action_validation import validate_action_result
+from addons.spacy_nlp import load_model
+
+
+def test_spacy_model_is_loaded_once_with_only_tokens_and_vectors():
+    model = load_model("fr_core_news_md", ())
+    assert load_model("fr_core_news_md", ()) is model, "every graph node shares one copy"
+    assert model.model.pipe_names == []
+    doc = model.model("technicienne de maintenance des batteries")
+    assert [t.text for t in doc][-1] == "batteries" and doc[-1].has_vector
+
+
+@pytest.fixture
+def plain_structlog():
+    saved = structlog.get_config()
+    structlog.configure(processors=[structlog.processors.JSONRenderer()])
+    yield
+    structlog.configure(**saved)
+
+
+def test_structured_logs_mask_what_people_wrote(plain_structlog, capsys):
+    log_privacy.install()
+    log_privacy.install()  # idempotent
+    structlog.get_logger().error("rest.message.received.failure", text="mon numéro 06 12 34 56 78",
+                                 parse_data_entities=[{"value": "zoe@example.org"}], sender_id="abc")
+    line = json.loads(capsys.readouterr().out.strip())
+    assert line == {"event": "rest.message.received.failure", "text": "[masqué]", "parse_data_entities": "[masqué]",
+                    "sender_id": "abc"}
+    assert structlog.get_config()["processors"].count(log_privacy.mask_personal_values) == 1
+
+
+def test_action_server_answers_are_checked_against_rasas_schema():
+    action = RemoteAction("action_greet", None)
+    assert validate_action_result(action, {"events": [{"event": "slot", "name": "commune", "value": "62498"}],
+                                           "responses": [{"text": "Bonjour"}]})
+    assert RemoteAction._validate_action_result is validate_action_result, "installed when addons is imported"
+    with pytest.raises(ValidationError, match="Failed to validate Action server response"):
+        validate_action_result(action, {"events": "pas une liste"})
