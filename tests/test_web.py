@@ -107,3 +107,48 @@ def test_assets_are_served_locally(web, path):
 def test_summary_of_an_unclear_search_shows_the_choices_instead(web):
     reply = signed_in(web).get("/conseiller/synthese", params={"metier": "astronaute", "commune": "Lens", "rayon": "30"})
     assert reply.status_code == 400 and "Métier non reconnu" in reply.text and "H2705" in reply.text
+
+
+class _FlakyRasa:
+    """A REST channel that answers 502 (as nginx does when a replica dies mid-turn), then 200."""
+
+    def __init__(self, failures: int):
+        import http.server
+        import threading
+
+        self.calls = 0
+        owner = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                owner.calls += 1
+                self.rfile.read(int(self.headers["Content-Length"]))
+                body, status = (b"bad gateway", 502) if owner.calls <= failures else (b'[{"text": "Bonjour"}]', 200)
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+
+@pytest.mark.parametrize("failures, answer, calls", [(1, [{"text": "Bonjour"}], 2), (2, None, 2)])
+def test_chat_relay_sends_a_message_again_once_when_a_replica_died(monkeypatch, failures, answer, calls):
+    import asyncio
+
+    from bot import web as pages
+
+    rasa = _FlakyRasa(failures)
+    monkeypatch.setenv("BOT_RASA_URL", rasa.url)
+    monkeypatch.setattr(pages, "RELAY_RETRY_S", 0.05)
+    try:
+        assert asyncio.run(pages.relay({"sender": "x", "message": "bonjour"})) == answer
+        assert rasa.calls == calls
+    finally:
+        rasa.server.shutdown()
