@@ -1,15 +1,18 @@
-"""Keeps what people write out of the Rasa server's logs, whatever the level.
+"""Keeps what people write out of the Rasa server's logs.
 
 Rasa's structured log events may carry the message text, the entities, the slots or the
 bot's answer (for instance the REST channel logs the text at ERROR when handling a message
-fails). Such values are replaced by "[masqué]" before any event is written, so that no
-message text and no contact detail reaches a log file.
+fails). Such values are replaced by "[masqué]" before any event is written, at every level.
+The standard-library records get bot/logs.py's filter (tracebacks and quoted data dropped
+below DEBUG).
 """
 from __future__ import annotations
 
 from typing import Any, Dict
 
 import structlog
+
+from bot import logs
 
 PERSONAL_KEYS = frozenset({
     "text", "user_text", "message", "user_message", "response", "response_text", "json_message",
@@ -28,7 +31,9 @@ def mask_personal_values(_logger: Any, _method: str, event_dict: Dict[str, Any])
 
 
 def install() -> None:
-    """Puts the mask first in the processors Rasa configured (once)."""
+    """Puts the mask first in the processors Rasa configured, and the filter on the standard
+    logging handlers (once)."""
+    logs.install()
     processors = list(structlog.get_config()["processors"])
     if mask_personal_values not in processors:
         structlog.configure(processors=[mask_personal_values, *processors])

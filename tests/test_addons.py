@@ -3,6 +3,7 @@ action-result check."""
 from __future__ import annotations
 
 import json
+import logging
 
 import pytest
 import structlog
@@ -48,3 +49,37 @@ def test_action_server_answers_are_checked_against_rasas_schema():
     assert RemoteAction._validate_action_result is validate_action_result, "installed when addons is imported"
     with pytest.raises(ValidationError, match="Failed to validate Action server response"):
         validate_action_result(action, {"events": "pas une liste"})
+
+
+def _log_failure(level: int) -> str:
+    import io
+    import logging
+
+    from sqlalchemy.exc import OperationalError
+
+    from bot import logs
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    root = logging.getLogger()
+    saved = root.level, root.handlers[:]
+    root.handlers, root.level = [handler], level
+    try:
+        logs.install()
+        try:
+            raise OperationalError("INSERT INTO contact_request (contact) VALUES (%(c)s)", {"c": "06 12 34 56 78"}, Exception("coupé"))
+        except OperationalError as error:
+            logging.getLogger("rasa.core.tracker_store").exception(f"Error happened when trying to save: {error}")
+    finally:
+        root.level, root.handlers = saved
+    return stream.getvalue()
+
+
+def test_standard_logs_keep_the_error_but_not_the_data_below_debug():
+    written = _log_failure(logging.INFO)
+    assert "Error happened when trying to save" in written and "OperationalError" in written
+    assert "06 12 34 56 78" not in written and "Traceback" not in written
+
+
+def test_debug_logs_keep_everything_for_whoever_turns_them_on():
+    assert "06 12 34 56 78" in _log_failure(logging.DEBUG)
