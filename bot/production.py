@@ -21,7 +21,6 @@ import argparse
 import os
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -33,7 +32,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import ROOT, ConfigError, tracker_database_url, tracker_settings
-from bot.servers import DEFAULT_MODEL, StartupError, Supervisor, free_port, rasa_command
+from bot.servers import DEFAULT_MODEL, StartupError, Supervisor, free_port, rasa_command, wait_until_stopped
 
 REDIS_DEFAULTS = {"BOT_REDIS_HOST": "127.0.0.1", "BOT_REDIS_PORT": "6379", "BOT_REDIS_PASSWORD": "", "BOT_REDIS_DB": "1"}
 # A turn takes well under a second; a replica that dies holding a conversation's lock must
@@ -233,9 +232,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  Journaux          : {production.log_dir}")
     print("Ctrl-C pour arrêter.", flush=True)
     try:
-        signal.sigwait({signal.SIGINT, signal.SIGTERM})
-    except KeyboardInterrupt:
-        pass
+        wait_until_stopped()
     finally:
         print("Arrêt…")
         production.stop()

@@ -35,6 +35,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_until_stopped() -> None:
+    """Returns on Ctrl-C or SIGTERM (a service manager, `kill`), so that the caller stops the
+    servers it started instead of leaving them running."""
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        while True:
+            signal.pause()
+    except KeyboardInterrupt:
+        pass
+
+
 class StartupError(RuntimeError):
     """A server did not come up; str() says which and why."""
 
@@ -203,9 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  Journaux              : {servers.log_dir}")
     print("Ctrl-C pour arrêter.", flush=True)
     try:
-        signal.sigwait({signal.SIGINT, signal.SIGTERM})
-    except KeyboardInterrupt:
-        pass
+        wait_until_stopped()
     finally:
         print("Arrêt…")
         servers.stop()

@@ -103,3 +103,36 @@ def test_dead_action_server_gets_an_apology_not_silence(assistant):
         servers.restart("actions")
     assert "Les usines de batteries" in say(client, sender, "quels sont les métiers des batteries ?")[0]["text"], \
         "the conversation goes on once the action server is back"
+
+
+def test_servers_stop_together_on_sigterm(tmp_path):
+    """`make run` stopped by a service manager (SIGTERM) takes its servers down with it."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    from bot.config import ROOT
+    from tests.conftest import free_port
+
+    ports = {"--rasa-port": free_port(), "--actions-port": free_port(), "--web-port": free_port()}
+    run = subprocess.Popen([sys.executable, "-m", "bot.servers", *[str(x) for item in ports.items() for x in item]], cwd=ROOT,
+                           env={**os.environ, "BOT_DATABASE_URL": f"sqlite:///{tmp_path / 'c.sqlite3'}"},
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        for line in run.stdout:
+            if "prêt" in line or "erreur" in line:
+                break
+        assert httpx.get(f"http://127.0.0.1:{ports['--actions-port']}/health").status_code == 200
+        run.send_signal(signal.SIGTERM)
+        assert run.wait(timeout=60) == 0
+        time.sleep(1)
+        for port in ports.values():
+            with pytest.raises(httpx.ConnectError):
+                httpx.get(f"http://127.0.0.1:{port}/", timeout=2)
+    finally:
+        if run.poll() is None:
+            run.kill()
