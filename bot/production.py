@@ -32,7 +32,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import ROOT, ConfigError, tracker_database_url, tracker_settings
-from bot.servers import DEFAULT_MODEL, StartupError, Supervisor, free_port, rasa_command, wait_until_stopped
+from bot.servers import DEFAULT_MODEL, StartupError, Supervisor, free_port, rasa_command
 
 REDIS_DEFAULTS = {"BOT_REDIS_HOST": "127.0.0.1", "BOT_REDIS_PORT": "6379", "BOT_REDIS_PASSWORD": "", "BOT_REDIS_DB": "1"}
 # A turn takes well under a second; a replica that dies holding a conversation's lock must
@@ -230,12 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  Conversations     : PostgreSQL {env['BOT_TRACKER_DB_HOST']}:{env['BOT_TRACKER_DB_PORT']}/"
           f"{env['BOT_TRACKER_DB_NAME']} ; verrous : Redis {env['BOT_REDIS_HOST']}:{env['BOT_REDIS_PORT']}")
     print(f"  Journaux          : {production.log_dir}")
-    print("Ctrl-C pour arrêter.", flush=True)
-    try:
-        wait_until_stopped()
-    finally:
-        print("Arrêt…")
-        production.stop()
+    production.serve_until_stopped()
     return 0
 
 

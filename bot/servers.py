@@ -35,17 +35,6 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_until_stopped() -> None:
-    """Returns on Ctrl-C or SIGTERM (a service manager, `kill`), so that the caller stops the
-    servers it started instead of leaving them running."""
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
-    try:
-        while True:
-            signal.pause()
-    except KeyboardInterrupt:
-        pass
-
-
 class StartupError(RuntimeError):
     """A server did not come up; str() says which and why."""
 
@@ -120,6 +109,20 @@ class Supervisor:
                 pass
             time.sleep(0.5)
         raise StartupError(f"{label} : pas de réponse après {STARTUP_TIMEOUT_S} s sur {url}")
+
+    def serve_until_stopped(self) -> None:
+        """Keeps the servers running until Ctrl-C or SIGTERM (a service manager, `kill`), then
+        stops them all: none is left running behind."""
+        print("Ctrl-C pour arrêter.", flush=True)
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
+        try:
+            while True:
+                signal.pause()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            print("Arrêt…")
+            self.stop()
 
     def stop(self) -> None:
         for _, process, log in reversed(self.processes):
@@ -212,12 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  Canal socket.io       : {servers.rasa_url}/socket.io")
     print(f"  API HTTP Rasa         : {servers.rasa_url}  (jeton : {servers.token})")
     print(f"  Journaux              : {servers.log_dir}")
-    print("Ctrl-C pour arrêter.", flush=True)
-    try:
-        wait_until_stopped()
-    finally:
-        print("Arrêt…")
-        servers.stop()
+    servers.serve_until_stopped()
     return 0
 
 
