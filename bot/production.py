@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import secrets
 import shutil
 import subprocess
 import sys
@@ -32,7 +31,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import ROOT, ConfigError, tracker_database_url, tracker_settings
-from bot.servers import DEFAULT_MODEL, StartupError, Supervisor, free_port, rasa_command
+from bot.servers import (DEFAULT_MODEL, StartupError, Supervisor, action_server_command, default_token, free_port,
+                         rasa_server_command, require_model, web_command)
 
 REDIS_DEFAULTS = {"BOT_REDIS_HOST": "127.0.0.1", "BOT_REDIS_PORT": "6379", "BOT_REDIS_PASSWORD": "", "BOT_REDIS_DB": "1"}
 # A turn takes well under a second; a replica that dies holding a conversation's lock must
@@ -136,15 +136,14 @@ class Production(Supervisor):
     rasa_ports: list = field(default_factory=list)
     actions_ports: list = field(default_factory=list)
     actions_lb_port: int | None = None
-    token: str = field(default_factory=lambda: os.environ.get("BOT_RASA_TOKEN") or secrets.token_urlsafe(24))
+    token: str = field(default_factory=default_token)
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> "Production":
-        if not self.model.is_file():
-            raise StartupError(f"modèle introuvable : {self.model} (lancez « make train »)")
+        require_model(self.model)
         if not Path(NGINX).is_file():
             raise StartupError(f"nginx introuvable ({NGINX}) : installez le paquet Debian nginx")
         self.rasa_ports = self.rasa_ports or [free_port() for _ in range(self.replicas)]
@@ -163,17 +162,14 @@ class Production(Supervisor):
         conf.write_text(nginx_conf(self.log_dir, self.port, self.rasa_ports, self.web_port,
                                    (self.actions_lb_port, self.actions_ports) if self.actions_lb_port else None), encoding="utf-8")
         for i, port in enumerate(self.actions_ports, start=1):
-            self._add(f"actions-{i}", [rasa_command(), "run", "actions", "--actions", "actions", "--port", str(port)],
-                      f"http://127.0.0.1:{port}/health", f"serveur d'actions {i}")
+            self._add(f"actions-{i}", action_server_command(port), f"http://127.0.0.1:{port}/health", f"serveur d'actions {i}")
         for i, port in enumerate(self.rasa_ports, start=1):
-            self._add(f"rasa-{i}", [rasa_command(), "run", "--enable-api", "--auth-token", self.token, "--port", str(port),
-                                    "--model", str(self.model), "--endpoints", str(ROOT / "endpoints.production.yml"),
-                                    "--credentials", str(ROOT / "credentials.yml")],
+            self._add(f"rasa-{i}", rasa_server_command(port, self.token, self.model, ROOT / "endpoints.production.yml"),
                       f"http://127.0.0.1:{port}/status?token={self.token}", f"réplique Rasa {i}",
                       {"SANIC_WORKERS": str(self.workers), "BOT_ACTION_URL": action_url,
                        "TICKET_LOCK_LIFETIME": TICKET_LOCK_LIFETIME_S})
         if self.web_port:
-            self._add("web", [sys.executable, "-m", "bot.web", "--port", str(self.web_port)],
+            self._add("web", web_command(self.web_port),
                       f"http://127.0.0.1:{self.web_port}/kiosque", "pages web")
         self._add("nginx", [NGINX, "-e", str(self.log_dir / "nginx-error.log"), "-c", str(conf), "-g", "daemon off;"],
                   f"{self.url}/webhooks/guard/", "nginx")

@@ -43,6 +43,28 @@ def rasa_command() -> str:
     return str(Path(sys.executable).with_name("rasa"))
 
 
+def default_token() -> str:
+    return os.environ.get("BOT_RASA_TOKEN") or secrets.token_urlsafe(24)
+
+
+def require_model(model: Path) -> None:
+    if not model.is_file():
+        raise StartupError(f"modèle introuvable : {model} (lancez « make train »)")
+
+
+def action_server_command(port: int) -> list[str]:
+    return [rasa_command(), "run", "actions", "--actions", "actions", "--port", str(port)]
+
+
+def rasa_server_command(port: int, token: str, model: Path, endpoints: Path) -> list[str]:
+    return [rasa_command(), "run", "--enable-api", "--auth-token", token, "--port", str(port), "--model", str(model),
+            "--endpoints", str(endpoints), "--credentials", str(ROOT / "credentials.yml")]
+
+
+def web_command(port: int) -> list[str]:
+    return [sys.executable, "-m", "bot.web", "--port", str(port)]
+
+
 @dataclass
 class Supervisor:
     """Named server processes, each in its own process group, logging to log_dir/NAME.log.
@@ -144,7 +166,7 @@ class Servers(Supervisor):
     rasa_port: int = 5005
     actions_port: int = 5055
     web_port: int = 8000
-    token: str = field(default_factory=lambda: os.environ.get("BOT_RASA_TOKEN") or secrets.token_urlsafe(24))
+    token: str = field(default_factory=default_token)
     with_web: bool = True
 
     @property
@@ -161,19 +183,16 @@ class Servers(Supervisor):
 
     def start(self) -> "Servers":
         """Starts the servers and returns once they answer; raises StartupError otherwise."""
-        if not self.model.is_file():
-            raise StartupError(f"modèle introuvable : {self.model} (lancez « make train »)")
+        require_model(self.model)
         self.log_dir.mkdir(parents=True, exist_ok=True)
         self.commands = {
-            "actions": [rasa_command(), "run", "actions", "--actions", "actions", "--port", str(self.actions_port)],
-            "rasa": [rasa_command(), "run", "--enable-api", "--auth-token", self.token, "--port", str(self.rasa_port),
-                     "--model", str(self.model), "--endpoints", str(self._endpoints()),
-                     "--credentials", str(ROOT / "credentials.yml")],
+            "actions": action_server_command(self.actions_port),
+            "rasa": rasa_server_command(self.rasa_port, self.token, self.model, self._endpoints()),
         }
         self.health = {"actions": f"{self.actions_url}/health", "rasa": f"{self.rasa_url}/status?token={self.token}"}
         self.labels = {"actions": "serveur d'actions", "rasa": "serveur Rasa", "web": "pages web"}
         if self.with_web:
-            self.commands["web"] = [sys.executable, "-m", "bot.web", "--port", str(self.web_port)]
+            self.commands["web"] = web_command(self.web_port)
             self.health["web"] = f"{self.web_url}/kiosque"
         self.env.setdefault("BOT_RASA_URL", self.rasa_url)
         self.launch()

@@ -14,6 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bot.production import production_env
 from bot.servers import free_port
 
 
@@ -104,9 +105,6 @@ class LocalRedis:
             self.process.wait(timeout=10)
 
 
-def production_environment(postgres: LocalPostgres, redis_server: LocalRedis, database: str = "electromob") -> dict:
+def production_environment(postgres: LocalPostgres, redis_server: LocalRedis) -> dict:
     """The production variables (endpoints.production.yml) pointing at these servers."""
-    return {"BOT_TRACKER_DB_HOST": "127.0.0.1", "BOT_TRACKER_DB_PORT": str(postgres.port), "BOT_TRACKER_DB_NAME": database,
-            "BOT_TRACKER_DB_USER": "postgres", "BOT_TRACKER_DB_PASSWORD": "",
-            "BOT_REDIS_HOST": "127.0.0.1", "BOT_REDIS_PORT": str(redis_server.port), "BOT_REDIS_PASSWORD": "", "BOT_REDIS_DB": "1",
-            "BOT_DATABASE_URL": f"postgresql://postgres@127.0.0.1:{postgres.port}/{database}"}
+    return production_env({"BOT_TRACKER_DB_PORT": str(postgres.port), "BOT_REDIS_PORT": str(redis_server.port)})
