@@ -39,6 +39,7 @@ REDIS_DEFAULTS = {"BOT_REDIS_HOST": "127.0.0.1", "BOT_REDIS_PORT": "6379", "BOT_
 # not block that conversation for Rasa's default 60 s.
 TICKET_LOCK_LIFETIME_S = "15"
 NGINX = "/usr/sbin/nginx"
+NGINX_TEMP_KINDS = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")  # temporary folders, kept in the run's folder
 
 
 def production_env(environ: dict | None = None) -> dict:
@@ -70,7 +71,7 @@ def nginx_conf(folder: Path, port: int, rasa_ports: list[int], web_port: int | N
     twice), so a replica that dies while handling it answers 502 and the widget sends it again.
     A slow turn does not put a replica out of the rotation."""
     user = "user nobody nogroup;\n" if os.geteuid() == 0 else ""
-    temp = "\n".join(f"  {kind}_temp_path {folder / 'tmp' / kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    temp = "\n".join(f"  {kind}_temp_path {folder / 'tmp' / kind};" for kind in NGINX_TEMP_KINDS)
     servers = "\n".join(f"    server 127.0.0.1:{p} max_fails=1 fail_timeout=10s;" for p in rasa_ports)
     web = f"""  upstream web {{ server 127.0.0.1:{web_port}; }}""" if web_port else ""
     web_location = """    location / { proxy_pass http://web; proxy_set_header Host $host; }""" if web_port else ""
@@ -154,7 +155,7 @@ class Production(Supervisor):
         self.prepare_databases(self.env)
         self.env.setdefault("BOT_RASA_URL", self.url)
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
+        for kind in NGINX_TEMP_KINDS:
             (self.log_dir / "tmp" / kind).mkdir(parents=True, exist_ok=True)
             if os.geteuid() == 0:
                 shutil.chown(self.log_dir / "tmp" / kind, "nobody")
