@@ -5,6 +5,7 @@ personal data (bot/logs.py). The reference data (every French commune, the jobs)
 here, when the server starts, rather than during the first conversation, which would
 otherwise wait for it (docs/benchmarks.md).
 """
+
 from actions import counselor, fallback, info, profile, results  # noqa: F401
 from bot import logs
 from bot.geo import gazetteer

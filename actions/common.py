@@ -1,10 +1,12 @@
 """What every action needs: the catalog, the profile slots, blocking work off the event loop."""
+
 from __future__ import annotations
 
 import asyncio
 import functools
 import json
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from rasa_sdk import Tracker
 
@@ -81,8 +83,11 @@ def kiosk_mode(tracker: Tracker) -> bool:
     return mode == "kiosque"
 
 
-KIOSK_MENU = [("Découvrir les métiers", "ask_jobs"), ("Qui recrute ?", "ask_employers"),
-              ("Une formation, ça coûte quoi ?", "ask_funding")]
+KIOSK_MENU = [
+    ("Découvrir les métiers", "ask_jobs"),
+    ("Qui recrute ?", "ask_employers"),
+    ("Une formation, ça coûte quoi ?", "ask_funding"),
+]
 
 
 def kiosk_menu() -> list[dict]:

@@ -1,4 +1,5 @@
 """When a message is not understood: say so kindly, suggest what the assistant can do."""
+
 from __future__ import annotations
 
 import re
@@ -10,11 +11,17 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import button, kiosk_menu, kiosk_mode, text_of
 
-_ENGLISH = frozenset("the is are you what how where when which can could would please hello hi thanks training job jobs "
-                     "i my me want need find looking for".split())
+_ENGLISH = frozenset(
+    "the is are you what how where when which can could would please hello hi thanks training job jobs "
+    "i my me want need find looking for".split()
+)
 _WORDS = re.compile(r"[a-zA-Z']+")
-MENU = [("Découvrir les métiers", "ask_jobs"), ("Trouver une formation", "search_training"),
-        ("Qui paie la formation ?", "ask_funding"), ("Parler à un conseiller", "request_counselor")]
+MENU = [
+    ("Découvrir les métiers", "ask_jobs"),
+    ("Trouver une formation", "search_training"),
+    ("Qui paie la formation ?", "ask_funding"),
+    ("Parler à un conseiller", "request_counselor"),
+]
 
 
 def looks_english(text: str) -> bool:

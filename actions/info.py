@@ -1,4 +1,5 @@
 """Answers about jobs, trainings, funding and employers."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -18,11 +19,11 @@ from actions.common import (
     profile_metier,
     text_of,
 )
+from bot import kiosk
 from bot.catalog.queries import find_formation, formation_details
 from bot.employers import employers, find_employer, nearest
 from bot.funding import advice
 from bot.jobs import vocabulary
-from bot import kiosk
 from bot.messages import job_text, jobs_text, kiosk_text, km, training_text
 from bot.profile import read_job
 
@@ -47,12 +48,13 @@ class ActionListJobs(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
         if kiosk_mode(tracker):
-            dispatcher.utter_message(text="Voici des métiers des usines de batteries. Choisis-en un pour tout savoir !",
-                                     buttons=[button(job.titre_eleve, "ask_job_details", metier=job.rome) for job in kiosk.kiosk_jobs()])
+            dispatcher.utter_message(
+                text="Voici des métiers des usines de batteries. Choisis-en un pour tout savoir !",
+                buttons=[button(job.titre_eleve, "ask_job_details", metier=job.rome) for job in kiosk.kiosk_jobs()],
+            )
             return []
         metiers = vocabulary().battery() + [m for m in vocabulary().all() if not m.batterie][:8]
-        dispatcher.utter_message(text=jobs_text(metiers),
-                                 buttons=[_details_button(m) for m in metiers[:8]])
+        dispatcher.utter_message(text=jobs_text(metiers), buttons=[_details_button(m) for m in metiers[:8]])
         return []
 
 
@@ -70,32 +72,43 @@ class ActionJobDetails(Action):
         vocab = vocabulary()
         resolution = read_job(text_of(tracker), entity_values(tracker, "metier"), search=True)
         if resolution and resolution.status == "ambiguous":
-            dispatcher.utter_message(text="Plusieurs métiers correspondent. Lequel voulez-vous découvrir ?",
-                                     buttons=[_details_button(m) for m in (resolution.metier, *resolution.alternatives)][:6])
+            dispatcher.utter_message(
+                text="Plusieurs métiers correspondent. Lequel voulez-vous découvrir ?",
+                buttons=[_details_button(m) for m in (resolution.metier, *resolution.alternatives)][:6],
+            )
             return []
         metier = resolution.metier if resolution else profile_metier(tracker)
         if kiosk_mode(tracker):
             return self.for_pupils(dispatcher, metier)
         if metier is None:
-            dispatcher.utter_message(text="De quel métier voulez-vous parler ? Voici ceux des usines de batteries :",
-                                     buttons=[_details_button(m) for m in vocab.battery()])
+            dispatcher.utter_message(
+                text="De quel métier voulez-vous parler ? Voici ceux des usines de batteries :",
+                buttons=[_details_button(m) for m in vocab.battery()],
+            )
             return []
         hiring = [f"{e.nom_court} ({e.ville})" for e in employers() if metier.rome in e.metiers]
-        dispatcher.utter_message(text=job_text(metier, hiring),
-                                 buttons=[button("Voir les formations", "search_training", metier=metier.rome),
-                                          button("Autres métiers", "ask_jobs")])
+        dispatcher.utter_message(
+            text=job_text(metier, hiring),
+            buttons=[
+                button("Voir les formations", "search_training", metier=metier.rome),
+                button("Autres métiers", "ask_jobs"),
+            ],
+        )
         return []
-
 
     @staticmethod
     def for_pupils(dispatcher: CollectingDispatcher, metier) -> list[dict[str, Any]]:
         job = kiosk.kiosk_job(metier.rome) if metier else None
         if job is None:
-            dispatcher.utter_message(text="Choisis un métier pour le découvrir :",
-                                     buttons=[button(j.titre_eleve, "ask_job_details", metier=j.rome) for j in kiosk.kiosk_jobs()])
+            dispatcher.utter_message(
+                text="Choisis un métier pour le découvrir :",
+                buttons=[button(j.titre_eleve, "ask_job_details", metier=j.rome) for j in kiosk.kiosk_jobs()],
+            )
             return []
-        dispatcher.utter_message(text=kiosk_text(job, kiosk.conseil()),
-                                 buttons=[button("Un autre métier", "ask_jobs"), button("Qui recrute ?", "ask_employers")])
+        dispatcher.utter_message(
+            text=kiosk_text(job, kiosk.conseil()),
+            buttons=[button("Un autre métier", "ask_jobs"), button("Qui recrute ?", "ask_employers")],
+        )
         return []
 
 
@@ -117,10 +130,15 @@ class ActionTrainingDetails(Action):
         details = await blocking(formation_details, engine, formation_id) if formation_id else None
         if details is None:
             named = entity_values(tracker, "formation")
-            text = (f"Je ne trouve pas la formation « {named[0]} » dans le catalogue. " if named else
-                    "De quelle formation parlez-vous ? ")
-            dispatcher.utter_message(text=text + "Cherchons plutôt par métier : je vous montrerai les formations et leur contenu.",
-                                     buttons=[button("Trouver une formation", "search_training")])
+            text = (
+                f"Je ne trouve pas la formation « {named[0]} » dans le catalogue. "
+                if named
+                else "De quelle formation parlez-vous ? "
+            )
+            dispatcher.utter_message(
+                text=text + "Cherchons plutôt par métier : je vous montrerai les formations et leur contenu.",
+                buttons=[button("Trouver une formation", "search_training")],
+            )
             return []
         dispatcher.utter_message(text=training_text(details))
         return [SlotSet("derniere_formation", formation_id)]
@@ -137,11 +155,17 @@ class ActionFunding(Action):
         found = advice(statut)
         lines = [found.titre, *(f"• {point}" for point in found.points), "Pour en savoir plus :"]
         lines += [f"• {label} : {url}" for label, url in found.sources]
-        buttons = kiosk_menu() if kiosk_mode(tracker) else [] if statut else [
-            button("Je suis demandeur d'emploi", "ask_funding", statut="demandeur_emploi"),
-            button("Je suis salarié(e)", "ask_funding", statut="salarie"),
-            button("Je suis lycéen(ne) ou étudiant(e)", "ask_funding", statut="lyceen"),
-        ]
+        buttons = (
+            kiosk_menu()
+            if kiosk_mode(tracker)
+            else []
+            if statut
+            else [
+                button("Je suis demandeur d'emploi", "ask_funding", statut="demandeur_emploi"),
+                button("Je suis salarié(e)", "ask_funding", statut="salarie"),
+                button("Je suis lycéen(ne) ou étudiant(e)", "ask_funding", statut="lyceen"),
+            ]
+        )
         dispatcher.utter_message(text="\n".join(lines), buttons=buttons)
         return []
 
@@ -153,14 +177,20 @@ class ActionEmployers(Action):
         return "action_employers"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
-        asked = next(filter(None, (find_employer(v) for v in entity_values(tracker, "employeur") + [text_of(tracker)])), None)
+        asked = next(
+            filter(None, (find_employer(v) for v in [*entity_values(tracker, "employeur"), text_of(tracker)])), None
+        )
         if asked:
             jobs = [vocabulary().by_rome(code) for code in asked.metiers]
-            lines = [f"{asked.nom} ({asked.ville}) : {asked.description}",
-                     "Métiers recherchés : " + ", ".join(m.titre for m in jobs if m) + ".",
-                     f"Pour candidater : {asked.candidater}"]
-            dispatcher.utter_message(text="\n".join(lines),
-                                     buttons=kiosk_menu() if kiosk_mode(tracker) else [button("Voir les formations", "search_training")])
+            lines = [
+                f"{asked.nom} ({asked.ville}) : {asked.description}",
+                "Métiers recherchés : " + ", ".join(m.titre for m in jobs if m) + ".",
+                f"Pour candidater : {asked.candidater}",
+            ]
+            dispatcher.utter_message(
+                text="\n".join(lines),
+                buttons=kiosk_menu() if kiosk_mode(tracker) else [button("Voir les formations", "search_training")],
+            )
             return []
         commune = profile_commune(tracker)
         if commune:
@@ -170,6 +200,8 @@ class ActionEmployers(Action):
         else:
             lines = ["Trois usines de batteries recrutent dans les Hauts-de-France :"]
             lines += [f"• {e.nom} à {e.ville} : {e.description}" for e in employers()]
-        dispatcher.utter_message(text="\n".join(lines),
-                                 buttons=[button(e.nom_court, "ask_employers", employeur=e.nom_court) for e in employers()])
+        dispatcher.utter_message(
+            text="\n".join(lines),
+            buttons=[button(e.nom_court, "ask_employers", employeur=e.nom_court) for e in employers()],
+        )
         return []

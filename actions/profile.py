@@ -1,4 +1,5 @@
 """The profile: read from every message, asked for by profile_form, explained when not understood."""
+
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
@@ -60,7 +61,9 @@ class ActionValidateSlotMappings(Action):
         if _already_read(tracker):  # forms run the slot extraction a second time on activation
             return []
         mode = (tracker.latest_message.get("metadata") or {}).get("mode")
-        mode_events = [SlotSet("mode", mode)] if mode in ("site", "kiosque") and mode != tracker.get_slot("mode") else []
+        mode_events = (
+            [SlotSet("mode", mode)] if mode in ("site", "kiosque") and mode != tracker.get_slot("mode") else []
+        )
         if kiosk_mode(tracker):
             return mode_events  # the kiosk reads nothing personal
         intent = intent_of(tracker)
@@ -83,23 +86,40 @@ class ActionValidateSlotMappings(Action):
             if radius.note == "plafond":
                 dispatcher.utter_message(text=f"Je limite la recherche à {radius.km:g} km autour de chez vous.")
 
-        town = read_town(text, entity_values(tracker, "commune"), entity_values(tracker, "code_postal"),
-                         asked=requested == "commune")
+        town = read_town(
+            text, entity_values(tracker, "commune"), entity_values(tracker, "code_postal"), asked=requested == "commune"
+        )
         if town and town.resolution.status == "ok":
             events.append(SlotSet("commune", town.resolution.commune.insee))
         elif town:
-            options = [town.resolution.commune, *town.resolution.alternatives] if town.resolution.commune else list(town.resolution.alternatives)
-            problem = {"slot": "commune", "kind": town.resolution.status, "typed": town.typed,
-                       "options": [c.insee for c in options[:MAX_OPTIONS]]}
+            options = (
+                [town.resolution.commune, *town.resolution.alternatives]
+                if town.resolution.commune
+                else list(town.resolution.alternatives)
+            )
+            problem = {
+                "slot": "commune",
+                "kind": town.resolution.status,
+                "typed": town.typed,
+                "options": [c.insee for c in options[:MAX_OPTIONS]],
+            }
 
-        job = read_job(text, entity_values(tracker, "metier"), asked=requested == "metier",
-                       search=intent in ("search_training", "search_sessions"))
+        job = read_job(
+            text,
+            entity_values(tracker, "metier"),
+            asked=requested == "metier",
+            search=intent in ("search_training", "search_sessions"),
+        )
         if job and job.status == "ok":
             events.append(SlotSet("metier", job.metier.rome))
         elif job and (problem is None or requested == "metier"):
             options = [job.metier, *job.alternatives] if job.metier else []
-            problem = {"slot": "metier", "kind": job.status, "typed": text[:60],
-                       "options": [m.rome for m in options[:MAX_OPTIONS]]}
+            problem = {
+                "slot": "metier",
+                "kind": job.status,
+                "typed": text[:60],
+                "options": [m.rome for m in options[:MAX_OPTIONS]],
+            }
 
         events.append(SlotSet("probleme", problem))
         return events
@@ -134,12 +154,15 @@ class ValidateProfileForm(Action):
         if problem and problem.get("slot") == requested:
             return [SlotSet("echecs", misses)]  # the question shows what went wrong
         if misses == 1:
-            dispatcher.utter_message(text=f"Je n'ai pas bien compris votre réponse. Répondez simplement, {EXAMPLES[requested]}.")
+            dispatcher.utter_message(
+                text=f"Je n'ai pas bien compris votre réponse. Répondez simplement, {EXAMPLES[requested]}."
+            )
         else:
             dispatcher.utter_message(
                 text=f"Je n'arrive pas à comprendre votre réponse. J'ai besoin de {WHAT_FOR[requested]} ; "
-                     f"répondez {EXAMPLES[requested]}. Vous pouvez aussi arrêter ici.",
-                buttons=[button("Arrêter", "deny"), button("Parler à un conseiller", "request_counselor")])
+                f"répondez {EXAMPLES[requested]}. Vous pouvez aussi arrêter ici.",
+                buttons=[button("Arrêter", "deny"), button("Parler à un conseiller", "request_counselor")],
+            )
         return [SlotSet("echecs", misses)]
 
 
@@ -170,18 +193,29 @@ class ActionAskStatut(AskAction):
     slot = "statut"
 
     def question(self):
-        return ("Pour bien vous orienter : quelle est votre situation aujourd'hui ?",
-                [button(title, "inform", statut=value) for title, value in (
-                    ("Demandeur ou demandeuse d'emploi", "demandeur_emploi"), ("Salarié(e)", "salarie"),
-                    ("Étudiant(e)", "etudiant"), ("Lycéen(ne)", "lyceen"), ("Collégien(ne)", "collegien"))])
+        return (
+            "Pour bien vous orienter : quelle est votre situation aujourd'hui ?",
+            [
+                button(title, "inform", statut=value)
+                for title, value in (
+                    ("Demandeur ou demandeuse d'emploi", "demandeur_emploi"),
+                    ("Salarié(e)", "salarie"),
+                    ("Étudiant(e)", "etudiant"),
+                    ("Lycéen(ne)", "lyceen"),
+                    ("Collégien(ne)", "collegien"),
+                )
+            ],
+        )
 
 
 class ActionAskMetier(AskAction):
     slot = "metier"
 
     def question(self):
-        return ("Quel métier vous intéresse ? Voici ceux des usines de batteries, ou dites-moi le vôtre.",
-                job_buttons(vocabulary().battery()))
+        return (
+            "Quel métier vous intéresse ? Voici ceux des usines de batteries, ou dites-moi le vôtre.",
+            job_buttons(vocabulary().battery()),
+        )
 
 
 class ActionAskCommune(AskAction):
@@ -195,28 +229,42 @@ class ActionAskRayonKm(AskAction):
     slot = "rayon_km"
 
     def question(self):
-        return ("Jusqu'à quelle distance de chez vous pouvez-vous aller en formation ?",
-                [button(f"{km} km", "inform", rayon_km=str(km)) for km in (10, 20, 30, 50)]
-                + [button("Peu importe", "inform", rayon_km=f"{DEFAULT_RADIUS_KM:g}")])
+        return (
+            "Jusqu'à quelle distance de chez vous pouvez-vous aller en formation ?",
+            [button(f"{km} km", "inform", rayon_km=str(km)) for km in (10, 20, 30, 50)]
+            + [button("Peu importe", "inform", rayon_km=f"{DEFAULT_RADIUS_KM:g}")],
+        )
 
 
 class ActionAskNiveau(AskAction):
     slot = "niveau"
 
     def question(self):
-        return ("Dernière question : quel est votre plus haut diplôme ? Pas de diplôme ? Aucun souci, "
-                "beaucoup de ces métiers s'apprennent en formation.",
-                [button(title, "inform", niveau=value) for title, value in (
-                    ("Pas de diplôme", "sans_diplome"), ("CAP / BEP", "cap"), ("Bac", "bac"),
-                    ("Bac+2", "bac+2"), ("Bac+3 ou plus", "bac+3"))])
+        return (
+            "Dernière question : quel est votre plus haut diplôme ? Pas de diplôme ? Aucun souci, "
+            "beaucoup de ces métiers s'apprennent en formation.",
+            [
+                button(title, "inform", niveau=value)
+                for title, value in (
+                    ("Pas de diplôme", "sans_diplome"),
+                    ("CAP / BEP", "cap"),
+                    ("Bac", "bac"),
+                    ("Bac+2", "bac+2"),
+                    ("Bac+3 ou plus", "bac+3"),
+                )
+            ],
+        )
 
 
 class ActionAskContact(AskAction):
     slot = "contact"
 
     def question(self):
-        return ("Quel numéro de téléphone ou quelle adresse e-mail le conseiller peut-il utiliser ? "
-                "Par exemple : 06 12 34 56 78 ou prenom.nom@exemple.fr.", [])
+        return (
+            "Quel numéro de téléphone ou quelle adresse e-mail le conseiller peut-il utiliser ? "
+            "Par exemple : 06 12 34 56 78 ou prenom.nom@exemple.fr.",
+            [],
+        )
 
 
 def say_problem(dispatcher: CollectingDispatcher, problem: dict) -> None:
@@ -224,19 +272,28 @@ def say_problem(dispatcher: CollectingDispatcher, problem: dict) -> None:
     if problem["slot"] == "commune":
         options = [c for c in (gazetteer().by_insee(code) for code in problem["options"]) if c]
         if problem["kind"] == "ambiguous":
-            dispatcher.utter_message(text=f"Plusieurs communes correspondent à « {problem['typed']} ». Laquelle est la vôtre ?",
-                                     buttons=[commune_option(c) for c in options])
+            dispatcher.utter_message(
+                text=f"Plusieurs communes correspondent à « {problem['typed']} ». Laquelle est la vôtre ?",
+                buttons=[commune_option(c) for c in options],
+            )
         elif options:
-            dispatcher.utter_message(text=f"Je ne trouve pas la commune « {problem['typed']} ». Vouliez-vous dire :",
-                                     buttons=[commune_option(c) for c in options])
+            dispatcher.utter_message(
+                text=f"Je ne trouve pas la commune « {problem['typed']} ». Vouliez-vous dire :",
+                buttons=[commune_option(c) for c in options],
+            )
         else:
-            dispatcher.utter_message(text=f"Je ne trouve pas la commune « {problem['typed']} ». "
-                                          f"Pouvez-vous donner son nom ou son code postal, {EXAMPLES['commune']} ?")
+            dispatcher.utter_message(
+                text=f"Je ne trouve pas la commune « {problem['typed']} ». "
+                f"Pouvez-vous donner son nom ou son code postal, {EXAMPLES['commune']} ?"
+            )
     else:
         vocab = vocabulary()
         options = [m for m in (vocab.by_rome(code) for code in problem["options"]) if m] or vocab.battery()
-        text = ("Plusieurs métiers correspondent. Lequel vous intéresse ?" if problem["kind"] == "ambiguous"
-                else "Je ne connais pas ce métier. Voici ceux des usines de batteries : lequel vous intéresse ?")
+        text = (
+            "Plusieurs métiers correspondent. Lequel vous intéresse ?"
+            if problem["kind"] == "ambiguous"
+            else "Je ne connais pas ce métier. Voici ceux des usines de batteries : lequel vous intéresse ?"
+        )
         dispatcher.utter_message(text=text, buttons=job_buttons(options))
 
 
@@ -251,6 +308,8 @@ class ActionStopForm(Action):
         return "action_stop_form"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
-        dispatcher.utter_message(text="D'accord, on s'arrête là. Je garde ce que vous m'avez dit pour la suite de cette conversation.",
-                                 buttons=[button("Découvrir les métiers", "ask_jobs"), button("Reprendre ma recherche", "search_training")])
+        dispatcher.utter_message(
+            text="D'accord, on s'arrête là. Je garde ce que vous m'avez dit pour la suite de cette conversation.",
+            buttons=[button("Découvrir les métiers", "ask_jobs"), button("Reprendre ma recherche", "search_training")],
+        )
         return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("echecs", 0), SlotSet("probleme", None)]

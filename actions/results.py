@@ -1,4 +1,5 @@
 """Results of a complete profile: the learning path, then the nearby sessions page by page."""
+
 from __future__ import annotations
 
 import math
@@ -28,8 +29,15 @@ NEAREST_SEARCH_KM = 400  # far enough to find the nearest session anywhere in th
 
 async def find_sessions(tracker: Tracker, radius_km: float | None = None) -> list[dict]:
     metier, commune = profile_metier(tracker), profile_commune(tracker)
-    hits = await blocking(search_sessions, catalog(), metier.rome, commune.lat, commune.lon,
-                          radius_km or profile_radius(tracker), config.today())
+    hits = await blocking(
+        search_sessions,
+        catalog(),
+        metier.rome,
+        commune.lat,
+        commune.lon,
+        radius_km or profile_radius(tracker),
+        config.today(),
+    )
     return [hit.as_json() for hit in hits]
 
 
@@ -47,8 +55,10 @@ class ActionShowResults(Action):
             return [SlotSet("probleme", None)]
         metier, commune = profile_metier(tracker), profile_commune(tracker)
         if not metier or not commune:
-            dispatcher.utter_message(text="Il me manque le métier ou la commune pour chercher. Dites-moi par exemple : "
-                                          "« pilote de ligne à Lens ».")
+            dispatcher.utter_message(
+                text="Il me manque le métier ou la commune pour chercher. Dites-moi par exemple : "
+                "« pilote de ligne à Lens »."
+            )
             return []
         events: list[dict[str, Any]] = [SlotSet("profil_complet", True)]
         if tracker.get_slot("parcours_montre") != metier.rome:
@@ -74,7 +84,7 @@ class ActionShowResults(Action):
                 buttons.insert(0, button(f"Voir la plus proche ({reach} km)", "inform", rayon_km=str(reach)))
         buttons.append(button("Parler à un conseiller", "request_counselor"))
         dispatcher.utter_message(text=nothing_found_text(metier, commune, radius, nearest), buttons=buttons)
-        return events + [SlotSet("page", 0)]
+        return [*events, SlotSet("page", 0)]
 
 
 class ActionMoreSessions(Action):
@@ -87,18 +97,23 @@ class ActionMoreSessions(Action):
         metier, commune = profile_metier(tracker), profile_commune(tracker)
         page_number = int(tracker.get_slot("page") or 0)
         if not metier or not commune or page_number == 0:
-            dispatcher.utter_message(text="Cherchons d'abord des sessions : quel métier, et près de quelle commune ?",
-                                     buttons=[button("Trouver une formation", "search_training")])
+            dispatcher.utter_message(
+                text="Cherchons d'abord des sessions : quel métier, et près de quelle commune ?",
+                buttons=[button("Trouver une formation", "search_training")],
+            )
             return []
         sessions = await find_sessions(tracker)
         start = page_number * PAGE_SIZE
-        page = sessions[start:start + PAGE_SIZE]
+        page = sessions[start : start + PAGE_SIZE]
         radius = profile_radius(tracker)
         if not page:
             dispatcher.utter_message(
                 text=f"C'est tout : je vous ai montré les {len(sessions)} sessions à moins de {radius:g} km. "
-                     "Vous pouvez élargir la recherche.",
-                buttons=[button(f"Chercher à {r} km", "inform", rayon_km=str(r)) for r in WIDER_RADII if r > radius][:2])
+                "Vous pouvez élargir la recherche.",
+                buttons=[button(f"Chercher à {r} km", "inform", rayon_km=str(r)) for r in WIDER_RADII if r > radius][
+                    :2
+                ],
+            )
             return []
         dispatcher.utter_message(text=sessions_text(metier, commune, radius, page, start, len(sessions)))
         dispatcher.utter_message(json_message=sessions_payload(metier, commune, radius, page))

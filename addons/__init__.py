@@ -5,6 +5,7 @@ Importing the package also:
   schema once (addons/action_validation.py);
 - masks message texts and other personal values in Rasa's structured logs (addons/log_privacy.py).
 """
+
 from addons import action_validation, log_privacy
 
 action_validation.install()

@@ -6,10 +6,11 @@ custom action on our 2-core machine, more than all the rest of a turn (docs/benc
 "Optimisations"). The schema never changes, so it is checked once here and every answer is
 validated by the same validator, with the same outcome and the same error as Rasa's.
 """
+
 from __future__ import annotations
 
 import functools
-from typing import Any, Dict, Text
+from typing import Any
 
 from jsonschema import ValidationError
 from jsonschema.validators import validator_for
@@ -25,13 +26,15 @@ def _validator():
     return cls(schema)
 
 
-def validate_action_result(_action: RemoteAction, result: Dict[Text, Any]) -> bool:
+def validate_action_result(_action: RemoteAction, result: dict[str, Any]) -> bool:
     try:
         _validator().validate(result)
         return True
     except ValidationError as error:
-        error.message += (". Failed to validate Action server response from API, make sure your response from "
-                          f"the Action endpoint is valid. For more information about the format visit {DOCS_BASE_URL}/custom-actions")
+        error.message += (
+            ". Failed to validate Action server response from API, make sure your response from "
+            f"the Action endpoint is valid. For more information about the format visit {DOCS_BASE_URL}/custom-actions"
+        )
         raise error
 
 

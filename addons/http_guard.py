@@ -7,14 +7,16 @@
 - A REST reply with no message at all (the action server is down, an action failed) is
   replaced by a short French apology, so the person is never left with silence.
 """
+
 from __future__ import annotations
 
 import json
-from typing import Any, Awaitable, Callable, Optional
+from collections.abc import Awaitable, Callable
+from typing import Any
 
+from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, Sanic, response
 from sanic.request import Request
-from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic.response import HTTPResponse
 
 from bot.config import allowed_origins
@@ -23,14 +25,14 @@ GUARDED_PREFIXES = ("/webhooks/", "/socket.io")
 APOLOGY = "Désolé, je rencontre un souci technique et ne peux pas répondre pour l'instant. Réessayez dans un instant."
 
 
-async def check_origin(request: Request) -> Optional[HTTPResponse]:
+async def check_origin(request: Request) -> HTTPResponse | None:
     origin = request.headers.get("origin")
     if origin and request.path.startswith(GUARDED_PREFIXES) and origin.rstrip("/") not in allowed_origins():
         return response.json({"error": "origine non autorisée"}, status=403)
     return None
 
 
-async def apologise_for_silence(request: Request, reply: HTTPResponse) -> Optional[HTTPResponse]:
+async def apologise_for_silence(request: Request, reply: HTTPResponse) -> HTTPResponse | None:
     if request.method == "POST" and request.path == "/webhooks/rest/webhook" and reply.status == 200:
         try:
             empty = json.loads(reply.body or b"null") == []

@@ -10,9 +10,8 @@ not understand.
 The class keeps Rasa's name so that the recipe treats it as the same component
 (config.yml: `name: addons.intent_classifier.LogisticRegressionClassifier`).
 """
-from __future__ import annotations
 
-from typing import List
+from __future__ import annotations
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.classifiers import logistic_regression_classifier
@@ -24,17 +23,25 @@ from scipy.sparse import vstack
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class LogisticRegressionClassifier(logistic_regression_classifier.LogisticRegressionClassifier):
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         rows = {id(message): self._create_X([message]) for message in messages}
         readable = [m for m in messages if rows[id(m)].shape[1] == self.clf.n_features_in_ and rows[id(m)].nnz]
         if readable:
             probabilities = self.clf.predict_proba(vstack([rows[id(m)] for m in readable]))
-            for message, row in zip(readable, probabilities):
-                ranking = sorted(({"name": name, "confidence": confidence} for name, confidence in zip(self.clf.classes_, row)),
-                                 key=lambda entry: -entry["confidence"])
+            for message, row in zip(readable, probabilities, strict=False):
+                ranking = sorted(
+                    (
+                        {"name": name, "confidence": confidence}
+                        for name, confidence in zip(self.clf.classes_, row, strict=False)
+                    ),
+                    key=lambda entry: -entry["confidence"],
+                )
                 message.set(INTENT, ranking[0], add_to_output=True)
-                message.set(INTENT_RANKING_KEY, ranking[:self.config[RANKING_LENGTH]] if self.config[RANKING_LENGTH] > 0
-                            else ranking, add_to_output=True)
+                message.set(
+                    INTENT_RANKING_KEY,
+                    ranking[: self.config[RANKING_LENGTH]] if self.config[RANKING_LENGTH] > 0 else ranking,
+                    add_to_output=True,
+                )
         known = {id(message) for message in readable}
         for message in messages:
             if id(message) not in known:

@@ -6,25 +6,50 @@ fails). Such values are replaced by "[masqué]" before any event is written, at 
 The standard-library records get bot/logs.py's filter (tracebacks and quoted data dropped
 below DEBUG).
 """
+
 from __future__ import annotations
 
-from typing import Any, Dict
+from typing import Any
 
 import structlog
 
 from bot import logs
 
-PERSONAL_KEYS = frozenset({
-    "text", "user_text", "message", "user_message", "response", "response_text", "json_message",
-    "parse_data_text", "parse_data_entities", "slot_values", "prefilled_slots", "slot_candidates",
-    "tracker_latest_message", "rasa_event", "rasa_events", "prediction_events", "events",
-    "tracker_states", "current_states", "old_states", "states", "entity", "current_entity",
-    "next_entity", "token_text", "successes", "metadata",
-})
+PERSONAL_KEYS = frozenset(
+    {
+        "text",
+        "user_text",
+        "message",
+        "user_message",
+        "response",
+        "response_text",
+        "json_message",
+        "parse_data_text",
+        "parse_data_entities",
+        "slot_values",
+        "prefilled_slots",
+        "slot_candidates",
+        "tracker_latest_message",
+        "rasa_event",
+        "rasa_events",
+        "prediction_events",
+        "events",
+        "tracker_states",
+        "current_states",
+        "old_states",
+        "states",
+        "entity",
+        "current_entity",
+        "next_entity",
+        "token_text",
+        "successes",
+        "metadata",
+    }
+)
 MASK = "[masqué]"
 
 
-def mask_personal_values(_logger: Any, _method: str, event_dict: Dict[str, Any]) -> Dict[str, Any]:
+def mask_personal_values(_logger: Any, _method: str, event_dict: dict[str, Any]) -> dict[str, Any]:
     for key in PERSONAL_KEYS & event_dict.keys():
         event_dict[key] = MASK
     return event_dict

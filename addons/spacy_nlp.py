@@ -10,33 +10,37 @@ docs/benchmarks.md for the figures behind this choice.
 The class keeps Rasa's name so that SpacyTokenizer and SpacyFeaturizer, which ask for a
 model "from SpacyNLP", use this one (config.yml: `name: addons.spacy_nlp.SpacyNLP`).
 """
+
 from __future__ import annotations
 
 import functools
-from typing import Any, Dict, Text, Tuple
+from typing import Any
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.utils import spacy_utils
 from rasa.nlu.utils.spacy_utils import SpacyModel
 
 
-@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MODEL_LOADER, DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER],
-                          is_trainable=False, model_from="SpacyNLP")
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.MODEL_LOADER, DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER],
+    is_trainable=False,
+    model_from="SpacyNLP",
+)
 class SpacyNLP(spacy_utils.SpacyNLP):
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {**spacy_utils.SpacyNLP.get_default_config(), "keep": []}
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage, resource, execution_context) -> "SpacyNLP":
+    def create(cls, config: dict[str, Any], model_storage, resource, execution_context) -> SpacyNLP:
         config = {**cls.get_default_config(), **config}
         model = load_model(config.get("model"), tuple(config["keep"]))
         cls.ensure_proper_language_model(model.model)
         return cls(model, config)
 
 
-@functools.lru_cache(maxsize=None)
-def load_model(name: Text, keep: Tuple[Text, ...]) -> SpacyModel:
+@functools.cache
+def load_model(name: str, keep: tuple[str, ...]) -> SpacyModel:
     """The named spaCy model with only the `keep` pipes, shared by every node of the graph."""
     import spacy
 

@@ -8,9 +8,11 @@ Conversations live in memory by default; with a `url` (and the other SQL setting
 SQL tracker store) in endpoints.yml they live in a SQL database; connections are checked
 before use, so that the server recovers by itself after the database restarts.
 """
+
 from __future__ import annotations
 
-from typing import Any, Iterable, Optional
+from collections.abc import Iterable
+from typing import Any
 
 import sqlalchemy
 import sqlalchemy.orm
@@ -24,8 +26,13 @@ ERASE_ACTION = "action_delete_my_data"
 
 
 class ErasingTrackerStore(TrackerStore):
-    def __init__(self, domain: Optional[Domain] = None, host: Optional[str] = None,
-                 event_broker: Optional[EventBroker] = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        domain: Domain | None = None,
+        host: str | None = None,
+        event_broker: EventBroker | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(domain, event_broker)
         if host or kwargs.get("dialect"):
             self.inner: TrackerStore = SQLTrackerStore(domain, host=host, event_broker=event_broker, **kwargs)
@@ -41,7 +48,7 @@ class ErasingTrackerStore(TrackerStore):
         return self._domain
 
     @domain.setter
-    def domain(self, domain: Optional[Domain]) -> None:
+    def domain(self, domain: Domain | None) -> None:
         self._domain = domain or Domain.empty()
         self.inner.domain = self._domain
 
@@ -52,7 +59,7 @@ class ErasingTrackerStore(TrackerStore):
             await self.inner.save(tracker)
             return
         await self.erase(tracker.sender_id)
-        kept = DialogueStateTracker.from_events(tracker.sender_id, events[marks[-1] + 1:], slots=self.domain.slots)
+        kept = DialogueStateTracker.from_events(tracker.sender_id, events[marks[-1] + 1 :], slots=self.domain.slots)
         await self.inner.save(kept)
 
     async def erase(self, sender_id: str) -> None:
@@ -64,10 +71,10 @@ class ErasingTrackerStore(TrackerStore):
         else:
             self.inner.store.pop(sender_id, None)
 
-    async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         return await self.inner.retrieve(sender_id)
 
-    async def retrieve_full_tracker(self, conversation_id: str) -> Optional[DialogueStateTracker]:
+    async def retrieve_full_tracker(self, conversation_id: str) -> DialogueStateTracker | None:
         return await self.inner.retrieve_full_tracker(conversation_id)
 
     async def keys(self) -> Iterable[str]:

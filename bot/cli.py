@@ -1,13 +1,14 @@
 """Command line: `python -m bot catalog import|search|parcours` (see ../shared/CONTRACT.md) and
 `python -m bot conversations purge` (retention of the stored conversations)."""
+
 from __future__ import annotations
 
 import argparse
 import json
 import sys
 
-from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
 
 from bot import config
 from bot.catalog.db import engine
@@ -53,8 +54,13 @@ def build_parser() -> argparse.ArgumentParser:
     conversations = commands.add_parser("conversations", help="conversations gardées par le profil de production")
     kept = conversations.add_subparsers(dest="action", required=True, parser_class=_Parser)
     purging = kept.add_parser("purge", help="efface les conversations inactives depuis plus de N jours")
-    purging.add_argument("--older-than-days", type=float, required=True, metavar="N",
-                         help="durée de conservation en jours après le dernier message")
+    purging.add_argument(
+        "--older-than-days",
+        type=float,
+        required=True,
+        metavar="N",
+        help="durée de conservation en jours après le dernier message",
+    )
     purging.add_argument("--database-url", help="base des conversations (par défaut d'après BOT_TRACKER_DB_*)")
     return parser
 
@@ -101,8 +107,10 @@ def _purge(args) -> int:
         shown = make_url(url).render_as_string(hide_password=True) if "://" in url else url
         print(f"erreur : base des conversations inaccessible ({shown}) : {_first_line(error)}", file=sys.stderr)
         return 1
-    print(f"{done.conversations} conversation(s) effacée(s) ({done.events} événements), "
-          f"inactives depuis plus de {args.older_than_days:g} jours.")
+    print(
+        f"{done.conversations} conversation(s) effacée(s) ({done.events} événements), "
+        f"inactives depuis plus de {args.older_than_days:g} jours."
+    )
     return 0
 
 
@@ -141,7 +149,10 @@ def _search(args) -> int:
         return 0
     metier = vocabulary().by_rome(rome)
     label = f"{metier.titre} ({rome})" if metier else rome
-    print(f"{label} — à {args.rayon:g} km de {commune.nom} ({commune.insee}), au {today:%d/%m/%Y} : {len(hits)} session(s)")
+    print(
+        f"{label} — à {args.rayon:g} km de {commune.nom} ({commune.insee}), "
+        f"au {today:%d/%m/%Y} : {len(hits)} session(s)"
+    )
     for hit in hits:
         session = hit.as_json()
         distance = "à distance" if session["distance_km"] is None else f"{session['distance_km']:.1f} km"
@@ -166,7 +177,11 @@ def _commune(args) -> Commune:
         raise UsageError(f"commune inconnue « {args.commune} »" + (f" (vouliez-vous dire : {hint} ?)" if hint else ""))
     if resolution.status == "ambiguous":
         others = ", ".join(f"{c.nom} ({c.insee})" for c in resolution.alternatives)
-        print(f"« {args.commune} » : commune retenue {resolution.commune.nom} ({resolution.commune.insee}) ; autres : {others}", file=sys.stderr)
+        print(
+            f"« {args.commune} » : commune retenue {resolution.commune.nom} ({resolution.commune.insee}) ; "
+            f"autres : {others}",
+            file=sys.stderr,
+        )
     return resolution.commune
 
 

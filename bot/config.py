@@ -1,4 +1,5 @@
 """Settings read from the environment (see ../shared/CONTRACT.md, "Environment")."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -46,8 +47,13 @@ def allowed_origins() -> set[str]:
 
 # The conversations' database of the production profile (endpoints.production.yml), with the
 # values that suit a machine running PostgreSQL locally.
-TRACKER_DB_DEFAULTS = {"BOT_TRACKER_DB_HOST": "127.0.0.1", "BOT_TRACKER_DB_PORT": "5432", "BOT_TRACKER_DB_NAME": "electromob",
-                       "BOT_TRACKER_DB_USER": "postgres", "BOT_TRACKER_DB_PASSWORD": ""}
+TRACKER_DB_DEFAULTS = {
+    "BOT_TRACKER_DB_HOST": "127.0.0.1",
+    "BOT_TRACKER_DB_PORT": "5432",
+    "BOT_TRACKER_DB_NAME": "electromob",
+    "BOT_TRACKER_DB_USER": "postgres",
+    "BOT_TRACKER_DB_PASSWORD": "",
+}
 
 
 def tracker_settings(environ: dict | None = None) -> dict:
@@ -64,6 +70,11 @@ def tracker_database_url(environ: dict | None = None) -> str:
         port = int(env["BOT_TRACKER_DB_PORT"])
     except ValueError:
         raise ConfigError(f"BOT_TRACKER_DB_PORT : port invalide « {env['BOT_TRACKER_DB_PORT']} »") from None
-    return URL.create("postgresql", username=env["BOT_TRACKER_DB_USER"], password=env["BOT_TRACKER_DB_PASSWORD"] or None,
-                      host=env["BOT_TRACKER_DB_HOST"], port=port,
-                      database=env["BOT_TRACKER_DB_NAME"]).render_as_string(hide_password=False)
+    return URL.create(
+        "postgresql",
+        username=env["BOT_TRACKER_DB_USER"],
+        password=env["BOT_TRACKER_DB_PASSWORD"] or None,
+        host=env["BOT_TRACKER_DB_HOST"],
+        port=port,
+        database=env["BOT_TRACKER_DB_NAME"],
+    ).render_as_string(hide_password=False)

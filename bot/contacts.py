@@ -1,4 +1,5 @@
 """Contact details people leave for a counselor: stored with consent, erased on request."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,25 +22,43 @@ def read_contact(text: str) -> str | None:
     phone = _PHONE.search(text or "")
     if phone:
         digits = "0" + re.sub(r"\D", "", phone.group(1))
-        return " ".join(digits[i:i + 2] for i in range(0, 10, 2))
+        return " ".join(digits[i : i + 2] for i in range(0, 10, 2))
     return None
 
 
-def save_request(engine: Engine, conversation_id: str, contact: str, statut: str | None = None,
-                 metier: str | None = None, commune: str | None = None) -> None:
+def save_request(
+    engine: Engine,
+    conversation_id: str,
+    contact: str,
+    statut: str | None = None,
+    metier: str | None = None,
+    commune: str | None = None,
+) -> None:
     with engine.begin() as conn:
-        conn.execute(m.contact_request.insert().values(
-            conversation_id=conversation_id, contact=contact, statut=statut, metier=metier, commune=commune,
-            created_at=dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)))
+        conn.execute(
+            m.contact_request.insert().values(
+                conversation_id=conversation_id,
+                contact=contact,
+                statut=statut,
+                metier=metier,
+                commune=commune,
+                created_at=dt.datetime.now(dt.timezone.utc).replace(tzinfo=None),
+            )
+        )
 
 
 def erase_requests(engine: Engine, conversation_id: str) -> int:
     """Deletes the conversation's contact requests; returns how many there were."""
     with engine.begin() as conn:
-        return conn.execute(delete(m.contact_request).where(m.contact_request.c.conversation_id == conversation_id)).rowcount
+        return conn.execute(
+            delete(m.contact_request).where(m.contact_request.c.conversation_id == conversation_id)
+        ).rowcount
 
 
 def count_requests(engine: Engine, conversation_id: str) -> int:
     with engine.connect() as conn:
-        return conn.scalar(select(func.count()).select_from(m.contact_request)
-                           .where(m.contact_request.c.conversation_id == conversation_id))
+        return conn.scalar(
+            select(func.count())
+            .select_from(m.contact_request)
+            .where(m.contact_request.c.conversation_id == conversation_id)
+        )

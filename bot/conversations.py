@@ -3,6 +3,7 @@
 A conversation is deleted, all its events at once, when its last event is older than the
 retention period: nothing of it stays, and a conversation still going on is never cut.
 """
+
 from __future__ import annotations
 
 import time
@@ -27,8 +28,7 @@ def purge(url: str, older_than_days: float, now: float | None = None) -> Purge:
         if not inspect(engine).has_table(EVENTS_TABLE):
             return Purge(0, 0)
         events = Table(EVENTS_TABLE, MetaData(), autoload_with=engine)
-        stale = (select(events.c.sender_id).group_by(events.c.sender_id)
-                 .having(func.max(events.c.timestamp) < cutoff))
+        stale = select(events.c.sender_id).group_by(events.c.sender_id).having(func.max(events.c.timestamp) < cutoff)
         with engine.begin() as conn:
             senders = conn.execute(select(func.count()).select_from(stale.subquery())).scalar_one()
             deleted = conn.execute(delete(events).where(events.c.sender_id.in_(stale))).rowcount

@@ -1,5 +1,6 @@
 """The battery gigafactories of Hauts-de-France that hire (data/reference/employeurs.yml):
 what they make, how to apply, which one a message talks about, which is nearest."""
+
 from __future__ import annotations
 
 import functools
@@ -53,7 +54,7 @@ def _load(path: Path) -> tuple[list[Employer], list[tuple[str, int, Employer]]]:
     return employers, phrases
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _reference() -> tuple[list[Employer], list[tuple[str, int, Employer]]]:
     return _load(EMPLOYEURS_PATH)
 

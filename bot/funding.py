@@ -1,4 +1,5 @@
 """Who can pay for a training, by the person's status (data/reference/financements.yml)."""
+
 from __future__ import annotations
 
 import functools
@@ -43,7 +44,7 @@ def _load(path: Path) -> dict[str, Advice]:
     }
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _advice_by_statut() -> dict[str, Advice]:
     return _load(FINANCEMENTS_PATH)
 

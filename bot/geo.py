@@ -2,6 +2,7 @@
 
 Data: data/reference/communes.tsv.gz, built by scripts/build_gazetteer.py (see its PROVENANCE).
 """
+
 from __future__ import annotations
 
 import bisect
@@ -103,11 +104,11 @@ def _variants(folded: str) -> list[str]:
 
 
 def _resolution(communes: list[Commune], others: tuple | list[Commune] = ()) -> Resolution:
-    """"ok" for one commune, "ambiguous" for several or when others are worth proposing."""
+    """ "ok" for one commune, "ambiguous" for several or when others are worth proposing."""
     if len(communes) == 1 and not others:
         return Resolution("ok", communes[0], ())
     everyone = _unique([*communes, *others])
-    return Resolution("ambiguous", everyone[0], tuple(everyone[1:MAX_ALTERNATIVES + 1]))
+    return Resolution("ambiguous", everyone[0], tuple(everyone[1 : MAX_ALTERNATIVES + 1]))
 
 
 UNKNOWN = Resolution("unknown", None, ())
@@ -123,7 +124,9 @@ class Gazetteer:
         # Name indexes, by squeezed folded name: official names, other spellings of them,
         # names of former communes (merged into a current one).
         names: dict[str, dict[str, list[Commune]]] = {
-            "official": defaultdict(list), "variant": defaultdict(list), "former": defaultdict(list),
+            "official": defaultdict(list),
+            "variant": defaultdict(list),
+            "former": defaultdict(list),
         }
         spaced: dict[str, set[str]] = {"official": set(), "variant": set(), "former": set()}
         folded_names: dict[str, str] = {}
@@ -131,10 +134,10 @@ class Gazetteer:
         with gzip.open(path, "rt", encoding="utf-8", newline="") as handle:
             rows = csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
             next(rows)  # header
-            for (insee, nom, postcodes, dep, dep_nom, region, _region_nom, population,
-                 lat, lon, _point, former) in rows:
-                commune = Commune(insee, nom, tuple(postcodes.split()), dep, region,
-                                  int(population), float(lat), float(lon))
+            for insee, nom, postcodes, dep, dep_nom, region, _region_nom, population, lat, lon, _point, former in rows:
+                commune = Commune(
+                    insee, nom, tuple(postcodes.split()), dep, region, int(population), float(lat), float(lon)
+                )
                 self._by_insee[insee] = commune
                 self._departements[dep] = dep_nom
                 folded = folded_names[insee] = fold(nom)
@@ -162,8 +165,7 @@ class Gazetteer:
         self._by_postcode = {code: _ranked(found) for code, found in by_postcode.items()}
         self._by_zone = dict(by_zone)
         self._official, self._variant, self._former = (
-            {key: _ranked(found) for key, found in names[kind].items()}
-            for kind in ("official", "variant", "former")
+            {key: _ranked(found) for key, found in names[kind].items()} for kind in ("official", "variant", "former")
         )
         # Sorted names with their spaces, for prefix search.
         self._spaced = sorted(spaced["official"] | spaced["variant"])
@@ -202,8 +204,7 @@ class Gazetteer:
         key = _squeeze(folded)
         current = self._prefixed(self._spaced, folded, (self._official, self._variant))
         former = self._prefixed(self._spaced_former, folded, (self._former,))
-        return [self._official.get(key, []), self._variant.get(key, []), current,
-                self._former.get(key, []), former]
+        return [self._official.get(key, []), self._variant.get(key, []), current, self._former.get(key, []), former]
 
     @staticmethod
     def _prefixed(spaced: list[str], folded: str, indexes) -> list[Commune]:
@@ -212,8 +213,7 @@ class Gazetteer:
             return []
         start = bisect.bisect_left(spaced, folded + " ")
         stop = bisect.bisect_left(spaced, folded + "!")  # "!" sorts right after " "
-        return _ranked(c for name in spaced[start:stop] for index in indexes
-                       for c in index.get(_squeeze(name), ()))
+        return _ranked(c for name in spaced[start:stop] for index in indexes for c in index.get(_squeeze(name), ()))
 
     def named_exactly(self, text: str) -> list[Commune]:
         """Communes whose official name (or a spelling of it) is exactly `text`, in any case
@@ -226,13 +226,11 @@ class Gazetteer:
 
     def _fuzzy(self, key: str) -> list[tuple[float, list[Commune]]]:
         """(score, communes) of the names closest to a misspelt key, best first."""
-        matches = process.extract(key, self._keys, scorer=fuzz.ratio,
-                                  score_cutoff=FUZZY_MIN, limit=FUZZY_LIMIT)
+        matches = process.extract(key, self._keys, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN, limit=FUZZY_LIMIT)
         return [(score, _ranked(self._all_named(name))) for name, score, _ in matches]
 
     # -- the catalog importer --------------------------------------------------------
-    def locate(self, insee: str | None = None, postcode: str | None = None,
-               ville: str | None = None) -> Commune | None:
+    def locate(self, insee: str | None = None, postcode: str | None = None, ville: str | None = None) -> Commune | None:
         """The commune of a catalog address: its INSEE code if known, else postal code + town
         name as catalogs write it ("QUIMPERLÉ", "LENS CEDEX", "Saint Omer"). None when unsure."""
         if insee and (found := self.by_insee(insee)):
@@ -261,8 +259,7 @@ class Gazetteer:
                 return hits[0] if len(hits) == 1 else None
         # A misspelt name among the communes of that postal code.
         choices = {c.insee: _squeeze(fold(c.nom)) for c in served}
-        best = process.extractOne(_squeeze(folded), choices, scorer=fuzz.ratio,
-                                  score_cutoff=LOCATE_FUZZY_MIN)
+        best = process.extractOne(_squeeze(folded), choices, scorer=fuzz.ratio, score_cutoff=LOCATE_FUZZY_MIN)
         return self._by_insee[best[2]] if best else None
 
     # -- what people type ------------------------------------------------------------
@@ -306,8 +303,7 @@ class Gazetteer:
         scored = [(score, found) for score, found in scored if found]
         if scored and scored[0][0] >= FUZZY_OK:
             best = scored[0][0]
-            return _resolution(_ranked(c for score, found in scored
-                                       if score > best - FUZZY_MARGIN for c in found))
+            return _resolution(_ranked(c for score, found in scored if score > best - FUZZY_MARGIN for c in found))
         suggestions = _unique([c for _, found in scored for c in found] + served)
         return Resolution("unknown", None, tuple(suggestions[:MAX_ALTERNATIVES]))
 
@@ -317,7 +313,7 @@ class Gazetteer:
         return self._departements[commune.departement]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def gazetteer() -> Gazetteer:
     """The shipped gazetteer, loaded once."""
     return Gazetteer()

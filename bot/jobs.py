@@ -1,5 +1,6 @@
 """The job vocabulary: the ROME sheets of data/reference/metiers.yml and a resolver that turns
 what people type ("H2705", "technicienne qualite", "maintenence batteries") into one of them."""
+
 from __future__ import annotations
 
 import functools
@@ -40,9 +41,16 @@ FILLER_WORDS = frozenset(
 )
 # Short forms typed for a whole word.
 SHORT_FORMS = {
-    "batt": "batterie", "inge": "ingenieur", "ing": "ingenieur", "maint": "maintenance",
-    "ope": "operateur", "prod": "production", "resp": "responsable", "respo": "responsable",
-    "tech": "technicien", "techn": "technicien",
+    "batt": "batterie",
+    "inge": "ingenieur",
+    "ing": "ingenieur",
+    "maint": "maintenance",
+    "ope": "operateur",
+    "prod": "production",
+    "resp": "responsable",
+    "respo": "responsable",
+    "tech": "technicien",
+    "techn": "technicien",
 }
 _IGNORED = FUNCTION_WORDS | FILLER_WORDS
 _CODE = re.compile(r"\b([a-n]) ?(\d{4})\b")
@@ -76,8 +84,8 @@ class Metier:
         tail = 0
         while tail < shortest - head - 1 and m[-1 - tail] == f[-1 - tail]:
             tail += 1
-        middle = " ".join(m[head:len(m) - tail]) + " / " + " ".join(f[head:len(f) - tail])
-        return " ".join(m[:head] + [middle] + m[len(m) - tail:])
+        middle = " ".join(m[head : len(m) - tail]) + " / " + " ".join(f[head : len(f) - tail])
+        return " ".join([*m[:head], middle, *m[len(m) - tail :]])
 
 
 @dataclass(frozen=True)
@@ -124,8 +132,7 @@ class Vocabulary:
         owners = Counter(phrase for phrase, _, _ in self._phrases)
         self._shared = frozenset(phrase for phrase, count in owners.items() if count > 1)
         # First words of the everyday titles: "technicien", "ingenieur", "chef"…
-        self._title_heads = frozenset(words(title)[0] for m in self._metiers
-                                      for title in (m.libelle_m, m.libelle_f))
+        self._title_heads = frozenset(words(title)[0] for m in self._metiers for title in (m.libelle_m, m.libelle_f))
         self._known_words = sorted({w for phrase, _, _ in self._phrases for w in phrase.split()})
         self._known_set = frozenset(self._known_words)
 
@@ -158,8 +165,7 @@ class Vocabulary:
         by several; then the job covering the most words wins), or failing that the jobs with a
         phrase starting with the known words typed ("technicien"). Several equally good jobs
         give "ambiguous", none "unknown"."""
-        codes = [self._by_rome.get(f"{letter}{digits}".upper())
-                 for letter, digits in _CODE.findall(fold(text))]
+        codes = [self._by_rome.get(f"{letter}{digits}".upper()) for letter, digits in _CODE.findall(fold(text))]
         if any(codes):
             return self._result(list(dict.fromkeys(m for m in codes if m)))
         typed = self._correct(words(text))
@@ -178,7 +184,7 @@ class Vocabulary:
             strongest[rome] = max(strongest.get(rome, (0, False)), strength)
             target = tuple(phrase.split())
             for start in range(len(typed) - size + 1):
-                if typed[start:start + size] == target:
+                if typed[start : start + size] == target:
                     covered.setdefault(rome, set()).update(range(start, start + size))
         score = {rome: (*strongest[rome], len(covered[rome])) for rome in strongest}
         best = max(score.values(), default=None)
@@ -190,8 +196,7 @@ class Vocabulary:
         for word in typed:
             budget = _typo_budget(word)
             if budget and word not in self._known_set:
-                match = process.extractOne(word, self._known_words, scorer=Levenshtein.distance,
-                                           score_cutoff=budget)
+                match = process.extractOne(word, self._known_words, scorer=Levenshtein.distance, score_cutoff=budget)
                 if match:
                     word = match[0]
             fixed.append(word)
@@ -204,8 +209,9 @@ class Vocabulary:
         if not known or known[0] not in self._title_heads:
             return []
         start = " ".join(known) + " "
-        return list(dict.fromkeys(self._by_rome[rome] for phrase, _, rome in self._phrases
-                                  if f"{phrase} ".startswith(start)))
+        return list(
+            dict.fromkeys(self._by_rome[rome] for phrase, _, rome in self._phrases if f"{phrase} ".startswith(start))
+        )
 
     def _result(self, found: list[Metier]) -> JobResolution:
         """ok for one job, ambiguous (alternatives in `all()` order) for several, else unknown."""
@@ -222,8 +228,7 @@ def _metier(entry: dict, path: Path) -> Metier:
     where = f"{path} : {rome or '(code manquant)'}"
     if not _ROME.match(rome):
         raise ValueError(f"{where} : code ROME invalide")
-    missing = [k for k in ("libelle", "libelle_f", "libelle_m", "description", "niveaux", "mots")
-               if not entry.get(k)]
+    missing = [k for k in ("libelle", "libelle_f", "libelle_m", "description", "niveaux", "mots") if not entry.get(k)]
     if missing:
         raise ValueError(f"{where} : champ(s) manquant(s) : {', '.join(missing)}")
     wrong = [n for n in entry["niveaux"] if n not in NIVEAUX]
@@ -245,7 +250,7 @@ def _metier(entry: dict, path: Path) -> Metier:
     )
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def vocabulary() -> Vocabulary:
     """The project's job vocabulary, read once from data/reference/metiers.yml."""
     return Vocabulary.from_yaml(METIERS_PATH)

@@ -1,11 +1,12 @@
 """The school kiosk: the jobs of data/reference/kiosque.yml told to collégiens and lycéens
 (what you do in a day, what you should like, what to know, the school paths), plus the
 kiosk's greeting and its advice on whom to talk to."""
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -60,7 +61,7 @@ def conseil() -> str:
     return _load(KIOSQUE_PATH).conseil
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load(path: Path) -> _Kiosque:
     """Reads and checks kiosque.yml."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))

@@ -7,13 +7,17 @@ message and the type of the exception, but lose the traceback, the quoted parame
 quoted bodies. With LOG_LEVEL=DEBUG everything is kept: whoever turns it on sees the
 messages anyway.
 """
+
 from __future__ import annotations
 
 import logging
 import re
 
 _QUOTED = [
-    (re.compile(r"\[SQL: .*?\](?=\s*(?:\[parameters|\(Background on this error|$))", re.DOTALL), "[SQL: masqué]"),  # SQLAlchemy
+    (
+        re.compile(r"\[SQL: .*?\](?=\s*(?:\[parameters|\(Background on this error|$))", re.DOTALL),
+        "[SQL: masqué]",
+    ),  # SQLAlchemy
     (re.compile(r"\[parameters: .*?\](?=\s*(?:\(Background on this error|$))", re.DOTALL), "[parameters: masqués]"),
     (re.compile(r"body='.*", re.DOTALL), "body=[masqué]"),  # aiohttp, Rasa's ClientResponseError
 ]

@@ -3,6 +3,7 @@
 Every bot message keeps a plain text for text-only channels; the `sessions` and `parcours`
 payloads (../shared/CONTRACT.md, "Messages the channels render") are built here too.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,15 +14,33 @@ from bot.jobs import Metier
 from bot.paths import Etape
 
 PAGE_SIZE = 5
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-          "novembre", "décembre")
-NIVEAU_LABELS = {"sans_diplome": "sans diplôme", "cap": "CAP", "bac": "bac", "bac+2": "bac+2", "bac+3": "bac+3",
-                 "bac+5": "bac+5"}
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+NIVEAU_LABELS = {
+    "sans_diplome": "sans diplôme",
+    "cap": "CAP",
+    "bac": "bac",
+    "bac+2": "bac+2",
+    "bac+3": "bac+3",
+    "bac+5": "bac+5",
+}
 MODALITE_LABELS = {"presentiel": "sur place", "mixte": "en partie à distance", "distanciel": "à distance"}
 
 
 def french_date(iso: str | None) -> str:
-    """"2027-01-15" → "15 janvier 2027"; 1st of the month → "1er"."""
+    """ "2027-01-15" → "15 janvier 2027"; 1st of the month → "1er"."""
     if not iso:
         return "date à confirmer"
     day = dt.date.fromisoformat(iso)
@@ -77,12 +96,20 @@ def sessions_text(metier: Metier, commune: Commune, radius_km: float, page: list
 
 
 def nothing_found_text(metier: Metier, commune: Commune, radius_km: float, nearest: dict | None) -> str:
-    text = f"Je n'ai trouvé aucune session à venir pour devenir {metier.titre} à moins de {radius_km:g} km de {commune.nom}."
+    text = (
+        f"Je n'ai trouvé aucune session à venir pour devenir {metier.titre} "
+        f"à moins de {radius_km:g} km de {commune.nom}."
+    )
     if nearest:
-        text += (f" La plus proche est à {nearest['ville']} ({km(nearest['distance_km'])}), "
-                 f"à partir du {french_date(nearest['debut'])}.")
+        text += (
+            f" La plus proche est à {nearest['ville']} ({km(nearest['distance_km'])}), "
+            f"à partir du {french_date(nearest['debut'])}."
+        )
     else:
-        text += " Il n'y en a pas non plus ailleurs dans le catalogue pour le moment : un conseiller peut vous aider à trouver une autre voie."
+        text += (
+            " Il n'y en a pas non plus ailleurs dans le catalogue pour le moment : "
+            "un conseiller peut vous aider à trouver une autre voie."
+        )
     return text
 
 
@@ -98,9 +125,16 @@ def path_text(metier: Metier, steps: list[Etape], niveau: str | None) -> str:
         lines.append(f"{number}. {step.intitule}{hours} : {step.pourquoi}")
     if niveau == "sans_diplome" and "sans_diplome" in metier.niveaux:
         lines.append("Bonne nouvelle : ce métier est ouvert sans diplôme, la formation vous y prépare.")
-    elif niveau and metier.niveaux and niveau not in metier.niveaux and _level_rank(niveau) < _level_rank(metier.niveaux[0]):
-        lines.append(f"À savoir : les recrutements se font en général à partir du niveau {NIVEAU_LABELS[metier.niveaux[0]]}. "
-                     "Un conseiller peut vous aider à construire une étape intermédiaire.")
+    elif (
+        niveau
+        and metier.niveaux
+        and niveau not in metier.niveaux
+        and _level_rank(niveau) < _level_rank(metier.niveaux[0])
+    ):
+        lines.append(
+            f"À savoir : les recrutements se font en général à partir du niveau {NIVEAU_LABELS[metier.niveaux[0]]}. "
+            "Un conseiller peut vous aider à construire une étape intermédiaire."
+        )
     return "\n".join(lines)
 
 
@@ -108,12 +142,34 @@ def _level_rank(niveau: str) -> int:
     return list(NIVEAU_LABELS).index(niveau)
 
 
-NIVEAUX_ENTREE_LHEO = {1: "sans niveau spécifique", 2: "savoirs de base", 3: "préqualification", 4: "CAP ou BEP",
-                       5: "bac", 6: "bac+2", 7: "bac+3 ou bac+4", 8: "bac+5 et plus", 11: "savoirs de base",
-                       12: "savoirs de base", 13: "CAP ou BEP", 14: "bac", 15: "bac+2", 16: "bac+3 ou bac+4",
-                       17: "bac+5", 18: "doctorat"}
-FINANCEURS_LHEO = {"2": "Région", "4": "France Travail", "10": "compte personnel de formation (CPF) ou vous-même",
-                   "5": "entreprise", "3": "Fonds social européen", "7": "Agefiph", "11": "État", "13": "État"}
+NIVEAUX_ENTREE_LHEO = {
+    1: "sans niveau spécifique",
+    2: "savoirs de base",
+    3: "préqualification",
+    4: "CAP ou BEP",
+    5: "bac",
+    6: "bac+2",
+    7: "bac+3 ou bac+4",
+    8: "bac+5 et plus",
+    11: "savoirs de base",
+    12: "savoirs de base",
+    13: "CAP ou BEP",
+    14: "bac",
+    15: "bac+2",
+    16: "bac+3 ou bac+4",
+    17: "bac+5",
+    18: "doctorat",
+}
+FINANCEURS_LHEO = {
+    "2": "Région",
+    "4": "France Travail",
+    "10": "compte personnel de formation (CPF) ou vous-même",
+    "5": "entreprise",
+    "3": "Fonds social européen",
+    "7": "Agefiph",
+    "11": "État",
+    "13": "État",
+}
 
 
 def level_list(niveaux: tuple[str, ...]) -> str:
@@ -134,7 +190,10 @@ def job_text(metier: Metier, employers: list[str]) -> str:
 
 
 def jobs_text(metiers: list[Metier]) -> str:
-    lines = ["Les usines de batteries des Hauts-de-France recrutent, entre autres, ces métiers (ouverts aux femmes comme aux hommes) :"]
+    lines = [
+        "Les usines de batteries des Hauts-de-France recrutent, entre autres, ces métiers "
+        "(ouverts aux femmes comme aux hommes) :"
+    ]
     lines += [f"• {m.titre} ({m.rome})" for m in metiers]
     lines.append("Choisissez-en un pour en savoir plus.")
     return "\n".join(lines)
@@ -155,7 +214,9 @@ def training_text(details: dict) -> str:
     hours = sorted({a["heures"] for a in details["actions"] if a["heures"]})
     if hours:
         lines.append("Durée : " + " ou ".join(f"{h} heures" for h in hours) + ".")
-    modes = sorted({MODALITE_LABELS[MODALITES.get(a["modalite_enseignement"], "presentiel")] for a in details["actions"]})
+    modes = sorted(
+        {MODALITE_LABELS[MODALITES.get(a["modalite_enseignement"], "presentiel")] for a in details["actions"]}
+    )
     lines.append("Se déroule " + " ou ".join(modes) + ".")
     if any(a["entrees_sorties_permanentes"] for a in details["actions"]):
         lines.append("Entrée possible à tout moment de l'année.")

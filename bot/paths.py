@@ -1,13 +1,14 @@
 """Learning paths: for a job (ROME code), the ordered steps of data/reference/parcours.yml,
 each filled with the best matching formation of whatever LHEO catalog is loaded."""
+
 from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Iterable
 
 import yaml
 
@@ -46,8 +47,12 @@ class Etape:
 
     def as_payload(self) -> dict:
         """The step in the `parcours` custom payload."""
-        return {"formation_id": self.formation_id, "intitule": self.intitule,
-                "heures": self.heures, "pourquoi": self.pourquoi}
+        return {
+            "formation_id": self.formation_id,
+            "intitule": self.intitule,
+            "heures": self.heures,
+            "pourquoi": self.pourquoi,
+        }
 
 
 @dataclass(frozen=True)
@@ -66,8 +71,7 @@ class EtapeModele:
         `titre` is the folded title between spaces."""
         if any(f" {mot} " in titre for mot in self.sauf):
             return 0
-        return (len(self.formacodes & formation.formacodes)
-                + sum(f" {mot} " in titre for mot in self.mots))
+        return len(self.formacodes & formation.formacodes) + sum(f" {mot} " in titre for mot in self.mots)
 
 
 def path_steps(rome: str) -> tuple[EtapeModele, ...]:
@@ -101,8 +105,13 @@ def _rank(step: EtapeModele, rome: str, formation: FormationInfo, score: int) ->
     """Sort key, best first: lists the job's ROME code, most clues, shortest when the step
     asks for it, lowest entry level, identifier."""
     hours = formation.heures if formation.heures is not None else math.inf
-    return (rome not in formation.romes, -score, hours if step.courte else 0,
-            _level(formation.niveau_entree), formation.id)
+    return (
+        rome not in formation.romes,
+        -score,
+        hours if step.courte else 0,
+        _level(formation.niveau_entree),
+        formation.id,
+    )
 
 
 def _level(code: int | None) -> int:
@@ -112,7 +121,7 @@ def _level(code: int | None) -> int:
     return _OLD_LEVELS.get(code, code)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load(path: Path) -> dict[str, tuple[EtapeModele, ...]]:
     """Reads and checks parcours.yml."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -149,5 +158,11 @@ def _step(path: Path, rome: str, number: int, raw: object) -> EtapeModele:
     courte = raw.get("courte", False)
     if not isinstance(courte, bool):
         raise ValueError(f"{where} : « courte » doit valoir true ou false")
-    return EtapeModele(raw["titre"].strip(), raw["pourquoi"].strip(), formacodes,
-                       tuple(m for m in mots if m), tuple(m for m in sauf if m), courte)
+    return EtapeModele(
+        raw["titre"].strip(),
+        raw["pourquoi"].strip(),
+        formacodes,
+        tuple(m for m in mots if m),
+        tuple(m for m in sauf if m),
+        courte,
+    )

@@ -15,6 +15,7 @@ Every address and password comes from the environment (README, « Mise en produc
 for a machine running PostgreSQL and Redis locally, the defaults below need none. The
 catalog (BOT_DATABASE_URL) defaults to the conversations' database.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,10 +32,24 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import ROOT, ConfigError, tracker_database_url, tracker_settings
-from bot.servers import (DEFAULT_MODEL, StartupError, Supervisor, action_server_command, default_token, free_port,
-                         rasa_server_command, require_model, web_command)
+from bot.servers import (
+    DEFAULT_MODEL,
+    StartupError,
+    Supervisor,
+    action_server_command,
+    default_token,
+    free_port,
+    rasa_server_command,
+    require_model,
+    web_command,
+)
 
-REDIS_DEFAULTS = {"BOT_REDIS_HOST": "127.0.0.1", "BOT_REDIS_PORT": "6379", "BOT_REDIS_PASSWORD": "", "BOT_REDIS_DB": "1"}
+REDIS_DEFAULTS = {
+    "BOT_REDIS_HOST": "127.0.0.1",
+    "BOT_REDIS_PORT": "6379",
+    "BOT_REDIS_PASSWORD": "",
+    "BOT_REDIS_DB": "1",
+}
 # A turn takes well under a second; a replica that dies holding a conversation's lock must
 # not block that conversation for Rasa's default 60 s.
 TICKET_LOCK_LIFETIME_S = "15"
@@ -56,16 +71,22 @@ def ensure_database(url: str) -> None:
     admin = create_engine(target.set(database="postgres"), future=True, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
-            exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": target.database}).first()
+            exists = conn.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": target.database}
+            ).first()
             if not exists:
                 conn.execute(text(f'CREATE DATABASE "{target.database}"'))
     except SQLAlchemyError as error:
-        raise StartupError(f"PostgreSQL injoignable ({target.host}:{target.port}) : {error.__class__.__name__}") from error
+        raise StartupError(
+            f"PostgreSQL injoignable ({target.host}:{target.port}) : {error.__class__.__name__}"
+        ) from error
     finally:
         admin.dispose()
 
 
-def nginx_conf(folder: Path, port: int, rasa_ports: list[int], web_port: int | None, actions: tuple[int, list[int]] | None) -> str:
+def nginx_conf(
+    folder: Path, port: int, rasa_ports: list[int], web_port: int | None, actions: tuple[int, list[int]] | None
+) -> str:
     """Round robin over the replicas. A replica that refuses the connection is skipped and the
     turn goes to the next one; a turn already sent is never replayed elsewhere (it could run
     twice), so a replica that dies while handling it answers 502 and the widget sends it again.
@@ -87,12 +108,12 @@ def nginx_conf(folder: Path, port: int, rasa_ports: list[int], web_port: int | N
   }}"""
     return f"""# Written by bot/production.py for this run; see deploy/ for real infrastructure.
 {user}worker_processes 1;
-pid {folder / 'nginx.pid'};
-error_log {folder / 'nginx-error.log'} warn;
+pid {folder / "nginx.pid"};
+error_log {folder / "nginx-error.log"} warn;
 events {{ worker_connections 1024; }}
 http {{
   # The default access log holds no request body: no message text reaches it.
-  access_log {folder / 'nginx-access.log'};
+  access_log {folder / "nginx-access.log"};
 {temp}
   client_max_body_size 64k;
   map $http_upgrade $connection_upgrade {{ default upgrade; '' close; }}
@@ -143,7 +164,7 @@ class Production(Supervisor):
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self) -> "Production":
+    def start(self) -> Production:
         require_model(self.model)
         if not Path(NGINX).is_file():
             raise StartupError(f"nginx introuvable ({NGINX}) : installez le paquet Debian nginx")
@@ -160,20 +181,40 @@ class Production(Supervisor):
             if os.geteuid() == 0:
                 shutil.chown(self.log_dir / "tmp" / kind, "nobody")
         conf = self.log_dir / "nginx.conf"
-        conf.write_text(nginx_conf(self.log_dir, self.port, self.rasa_ports, self.web_port,
-                                   (self.actions_lb_port, self.actions_ports) if self.actions_lb_port else None), encoding="utf-8")
+        conf.write_text(
+            nginx_conf(
+                self.log_dir,
+                self.port,
+                self.rasa_ports,
+                self.web_port,
+                (self.actions_lb_port, self.actions_ports) if self.actions_lb_port else None,
+            ),
+            encoding="utf-8",
+        )
         for i, port in enumerate(self.actions_ports, start=1):
-            self._add(f"actions-{i}", action_server_command(port), f"http://127.0.0.1:{port}/health", f"serveur d'actions {i}")
+            self._add(
+                f"actions-{i}", action_server_command(port), f"http://127.0.0.1:{port}/health", f"serveur d'actions {i}"
+            )
         for i, port in enumerate(self.rasa_ports, start=1):
-            self._add(f"rasa-{i}", rasa_server_command(port, self.token, self.model, ROOT / "endpoints.production.yml"),
-                      f"http://127.0.0.1:{port}/status?token={self.token}", f"réplique Rasa {i}",
-                      {"SANIC_WORKERS": str(self.workers), "BOT_ACTION_URL": action_url,
-                       "TICKET_LOCK_LIFETIME": TICKET_LOCK_LIFETIME_S})
+            self._add(
+                f"rasa-{i}",
+                rasa_server_command(port, self.token, self.model, ROOT / "endpoints.production.yml"),
+                f"http://127.0.0.1:{port}/status?token={self.token}",
+                f"réplique Rasa {i}",
+                {
+                    "SANIC_WORKERS": str(self.workers),
+                    "BOT_ACTION_URL": action_url,
+                    "TICKET_LOCK_LIFETIME": TICKET_LOCK_LIFETIME_S,
+                },
+            )
         if self.web_port:
-            self._add("web", web_command(self.web_port),
-                      f"http://127.0.0.1:{self.web_port}/kiosque", "pages web")
-        self._add("nginx", [NGINX, "-e", str(self.log_dir / "nginx-error.log"), "-c", str(conf), "-g", "daemon off;"],
-                  f"{self.url}/webhooks/guard/", "nginx")
+            self._add("web", web_command(self.web_port), f"http://127.0.0.1:{self.web_port}/kiosque", "pages web")
+        self._add(
+            "nginx",
+            [NGINX, "-e", str(self.log_dir / "nginx-error.log"), "-c", str(conf), "-g", "daemon off;"],
+            f"{self.url}/webhooks/guard/",
+            "nginx",
+        )
         self.launch()
         return self
 
@@ -207,25 +248,41 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(f"erreur : {error}", file=sys.stderr)
         return 1
-    production = Production(model=args.model, replicas=args.replicas, workers=args.workers, actions=args.actions,
-                            port=args.port, web_port=args.web_port, env=env, log_dir=ROOT / "var" / "production")
+    production = Production(
+        model=args.model,
+        replicas=args.replicas,
+        workers=args.workers,
+        actions=args.actions,
+        port=args.port,
+        web_port=args.web_port,
+        env=env,
+        log_dir=ROOT / "var" / "production",
+    )
     started = time.monotonic()
     try:
         if args.catalog:
             Production.prepare_databases(env)
-            if subprocess.run([sys.executable, "-m", "bot", "catalog", "import", str(args.catalog)], cwd=ROOT,
-                              env={**os.environ, **env}).returncode:
+            if subprocess.run(
+                [sys.executable, "-m", "bot", "catalog", "import", str(args.catalog)],
+                cwd=ROOT,
+                env={**os.environ, **env},
+            ).returncode:
                 return 1
-        print(f"Démarrage : {args.replicas} répliques Rasa × {args.workers} workers, {args.actions} serveur(s) "
-              "d'actions, nginx…", flush=True)
+        print(
+            f"Démarrage : {args.replicas} répliques Rasa × {args.workers} workers, {args.actions} serveur(s) "
+            "d'actions, nginx…",
+            flush=True,
+        )
         production.start()
     except StartupError as error:
         print(f"erreur : {error}", file=sys.stderr)
         return 1
     print(f"Prêt en {time.monotonic() - started:.0f} s.")
     print(f"  Répartiteur nginx : {production.url}/  (canal REST : {production.url}/webhooks/rest/webhook)")
-    print(f"  Conversations     : PostgreSQL {env['BOT_TRACKER_DB_HOST']}:{env['BOT_TRACKER_DB_PORT']}/"
-          f"{env['BOT_TRACKER_DB_NAME']} ; verrous : Redis {env['BOT_REDIS_HOST']}:{env['BOT_REDIS_PORT']}")
+    print(
+        f"  Conversations     : PostgreSQL {env['BOT_TRACKER_DB_HOST']}:{env['BOT_TRACKER_DB_PORT']}/"
+        f"{env['BOT_TRACKER_DB_NAME']} ; verrous : Redis {env['BOT_REDIS_HOST']}:{env['BOT_REDIS_PORT']}"
+    )
     print(f"  Journaux          : {production.log_dir}")
     production.serve_until_stopped()
     return 0

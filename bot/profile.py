@@ -4,6 +4,7 @@ The NLU gives entities; this module turns them, and the raw text when the NLU mi
 something, into canonical slot values: a status and a level from the contract's lists, a
 ROME code, an INSEE code, a radius in km. No Rasa here: the actions call it.
 """
+
 from __future__ import annotations
 
 import re
@@ -23,29 +24,108 @@ INSEE_PREFIX = "insee:"  # button payloads name a commune by its code: "insee:62
 # Folded phrases → canonical value, tried longest first.
 _STATUT_WORDS = {
     "demandeur_emploi": [
-        "demandeur d emploi", "demandeuse d emploi", "demandeur emploi", "chomage", "chomeur", "chomeuse",
-        "sans emploi", "sans travail", "au rsa", "rsa", "inscrit a france travail", "inscrite a france travail",
-        "inscrit a pole emploi", "inscrite a pole emploi", "en recherche d emploi", "je cherche du travail",
-        "je cherche un emploi", "reconversion", "en reconversion", "licencie", "licenciee", "fin de contrat",
+        "demandeur d emploi",
+        "demandeuse d emploi",
+        "demandeur emploi",
+        "chomage",
+        "chomeur",
+        "chomeuse",
+        "sans emploi",
+        "sans travail",
+        "au rsa",
+        "rsa",
+        "inscrit a france travail",
+        "inscrite a france travail",
+        "inscrit a pole emploi",
+        "inscrite a pole emploi",
+        "en recherche d emploi",
+        "je cherche du travail",
+        "je cherche un emploi",
+        "reconversion",
+        "en reconversion",
+        "licencie",
+        "licenciee",
+        "fin de contrat",
     ],
-    "etudiant": ["etudiant", "etudiante", "etudiants", "a la fac", "en bts", "en but", "en licence", "en master", "en dut"],
+    "etudiant": [
+        "etudiant",
+        "etudiante",
+        "etudiants",
+        "a la fac",
+        "en bts",
+        "en but",
+        "en licence",
+        "en master",
+        "en dut",
+    ],
     "lyceen": [
-        "lyceen", "lyceenne", "au lycee", "en seconde", "en 2nde", "en premiere", "en 1ere", "en terminale",
-        "en tle", "en bac pro", "en cap", "lycee pro", "en apprentissage",
+        "lyceen",
+        "lyceenne",
+        "au lycee",
+        "en seconde",
+        "en 2nde",
+        "en premiere",
+        "en 1ere",
+        "en terminale",
+        "en tle",
+        "en bac pro",
+        "en cap",
+        "lycee pro",
+        "en apprentissage",
     ],
-    "collegien": ["collegien", "collegienne", "au college", "en 3e", "en 3eme", "en troisieme", "en 4e", "en 4eme", "en quatrieme"],
+    "collegien": [
+        "collegien",
+        "collegienne",
+        "au college",
+        "en 3e",
+        "en 3eme",
+        "en troisieme",
+        "en 4e",
+        "en 4eme",
+        "en quatrieme",
+    ],
     "salarie": [
-        "salarie", "salariee", "en cdi", "en cdd", "en interim", "interimaire", "j ai un emploi", "je travaille",
-        "ouvrier", "ouvriere", "employe", "employee", "en poste",
+        "salarie",
+        "salariee",
+        "en cdi",
+        "en cdd",
+        "en interim",
+        "interimaire",
+        "j ai un emploi",
+        "je travaille",
+        "ouvrier",
+        "ouvriere",
+        "employe",
+        "employee",
+        "en poste",
     ],
 }
 _NIVEAU_WORDS = {
     "sans_diplome": [
-        "sans diplome", "pas de diplome", "aucun diplome", "pas diplome", "j ai pas de diplome", "brevet",
-        "brevet des colleges", "dnb", "sans niveau", "niveau 3e",
+        "sans diplome",
+        "pas de diplome",
+        "aucun diplome",
+        "pas diplome",
+        "j ai pas de diplome",
+        "brevet",
+        "brevet des colleges",
+        "dnb",
+        "sans niveau",
+        "niveau 3e",
     ],
     "cap": ["cap", "bep", "cap bep", "niveau cap", "titre pro niveau 3"],
-    "bac": ["bac", "bac pro", "bac techno", "bac general", "baccalaureat", "bac s", "bac es", "bac stmg", "bac sti2d", "niveau bac"],
+    "bac": [
+        "bac",
+        "bac pro",
+        "bac techno",
+        "bac general",
+        "baccalaureat",
+        "bac s",
+        "bac es",
+        "bac stmg",
+        "bac sti2d",
+        "niveau bac",
+    ],
     "bac+2": ["bac 2", "bac+2", "bts", "dut", "deug", "niveau bac 2"],
     "bac+3": ["bac 3", "bac+3", "licence", "licence pro", "bachelor", "niveau bac 3"],
     "bac+5": ["bac 5", "bac+5", "master", "ingenieur", "diplome d ingenieur", "bac 4", "doctorat", "mba"],
@@ -54,8 +134,21 @@ _NIVEAU_WORDS = {
 _NIVEAU_WHEN_ASKED = {"sans_diplome": ["rien", "aucun", "non", "pas"], "bac+3": ["but"], "bac": ["bp"]}
 # "DE" (demandeur d'emploi) is only told from the preposition "de" by its capitals.
 _DE = re.compile(r"(?<![\w'])DE(?![\w'])")
-_NO_PREFERENCE = ["peu importe", "m importe", "pas de limite", "n importe", "je sais pas", "sais pas", "comme vous voulez",
-                  "comme tu veux", "egal", "pas d importance", "aucune importance", "indifferent", "par defaut"]
+_NO_PREFERENCE = [
+    "peu importe",
+    "m importe",
+    "pas de limite",
+    "n importe",
+    "je sais pas",
+    "sais pas",
+    "comme vous voulez",
+    "comme tu veux",
+    "egal",
+    "pas d importance",
+    "aucune importance",
+    "indifferent",
+    "par defaut",
+]
 _RADIUS = re.compile(r"(\d{1,4}(?:[.,]\d+)?)\s*(?:km|kms|kilometres?|kilo|bornes)\b")
 _NUMBER_ONLY = re.compile(r"^\D{0,20}?(\d{1,4}(?:[.,]\d+)?)\D{0,20}$")
 _POSTCODE = re.compile(r"(?<!\d)(\d{5})(?!\d)")
@@ -153,8 +246,28 @@ class TownAnswer:
 
 # Towns of the region whose names are also common words or first names: found in a sentence
 # only through the NLU or when the question was asked.
-_TOWN_WORDS = frozenset({"albert", "remy", "ham", "rue", "croix", "hem", "avion", "salome", "guise", "erre", "hermes",
-                         "marle", "bury", "mouy", "anor", "bachy", "lens de", "long"})
+_TOWN_WORDS = frozenset(
+    {
+        "albert",
+        "remy",
+        "ham",
+        "rue",
+        "croix",
+        "hem",
+        "avion",
+        "salome",
+        "guise",
+        "erre",
+        "hermes",
+        "marle",
+        "bury",
+        "mouy",
+        "anor",
+        "bachy",
+        "lens de",
+        "long",
+    }
+)
 SCAN_MIN_POPULATION = 1500
 SCAN_MAX_WORDS = 5
 
@@ -166,10 +279,14 @@ def scan_town(text: str) -> Commune | None:
     gaz = gazetteer()
     for size in range(min(SCAN_MAX_WORDS, len(words)), 0, -1):
         for start in range(len(words) - size + 1):
-            name = " ".join(words[start:start + size])
+            name = " ".join(words[start : start + size])
             if len(name) < 3 or name in _TOWN_WORDS:
                 continue
-            found = [c for c in gaz.named_exactly(name) if c.region == HAUTS_DE_FRANCE and c.population >= SCAN_MIN_POPULATION]
+            found = [
+                c
+                for c in gaz.named_exactly(name)
+                if c.region == HAUTS_DE_FRANCE and c.population >= SCAN_MIN_POPULATION
+            ]
             if found:
                 return found[0]
     return None
@@ -183,7 +300,7 @@ def read_town(text: str, communes: list[str] = (), postcodes: list[str] = (), as
     for value in communes:
         value = str(value).strip()
         if value.startswith(INSEE_PREFIX):
-            commune = gaz.by_insee(value[len(INSEE_PREFIX):])
+            commune = gaz.by_insee(value[len(INSEE_PREFIX) :])
             if commune:
                 return TownAnswer(commune.nom, Resolution("ok", commune, ()))
     candidates = [str(v) for v in communes if str(v).strip()]
@@ -245,5 +362,5 @@ def _as_typed(text: str, words: int) -> str:
 
 
 def commune_label(commune: Commune) -> str:
-    """"Lens (Pas-de-Calais)": a town name people recognise, with its département."""
+    """ "Lens (Pas-de-Calais)": a town name people recognise, with its département."""
     return f"{commune.nom} ({gazetteer().departement_nom(commune)})"

@@ -7,6 +7,7 @@ Used by `make run` and by the end-to-end tests. The Rasa HTTP API is protected b
 BOT_RASA_TOKEN, or a random one made for this run (printed). The REST and socket.io
 channels need none.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -57,8 +58,21 @@ def action_server_command(port: int) -> list[str]:
 
 
 def rasa_server_command(port: int, token: str, model: Path, endpoints: Path) -> list[str]:
-    return [rasa_command(), "run", "--enable-api", "--auth-token", token, "--port", str(port), "--model", str(model),
-            "--endpoints", str(endpoints), "--credentials", str(ROOT / "credentials.yml")]
+    return [
+        rasa_command(),
+        "run",
+        "--enable-api",
+        "--auth-token",
+        token,
+        "--port",
+        str(port),
+        "--model",
+        str(model),
+        "--endpoints",
+        str(endpoints),
+        "--credentials",
+        str(ROOT / "credentials.yml"),
+    ]
 
 
 def web_command(port: int) -> list[str]:
@@ -71,6 +85,7 @@ class Supervisor:
 
     Subclasses fill `commands` (name → argv) and `health` (name → URL answering 200 once the
     server is ready), and may give a process its own environment in `process_env`."""
+
     log_dir: Path = ROOT / "var" / "log"
     env: dict = field(default_factory=dict)
     processes: list = field(default_factory=list)
@@ -111,9 +126,15 @@ class Supervisor:
         self._wait(name)
 
     def _spawn(self, name: str) -> None:
-        log = open(self.log_dir / f"{name}.log", "ab")
-        process = subprocess.Popen(self.commands[name], cwd=ROOT, env={**os.environ, **self.env, **self.process_env.get(name, {})},
-                                   stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        log = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 (closed by stop() with its process)
+        process = subprocess.Popen(
+            self.commands[name],
+            cwd=ROOT,
+            env={**os.environ, **self.env, **self.process_env.get(name, {})},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         self.processes.append((name, process, log))
 
     def _wait(self, name: str) -> None:
@@ -122,7 +143,9 @@ class Supervisor:
         while time.monotonic() < deadline:
             for other, process, _ in self.processes:
                 if process.poll() is not None:
-                    raise StartupError(f"{label} : le processus « {other} » s'est arrêté (voir {self.log_dir / (other + '.log')})")
+                    raise StartupError(
+                        f"{label} : le processus « {other} » s'est arrêté (voir {self.log_dir / (other + '.log')})"
+                    )
             try:
                 with urllib.request.urlopen(url, timeout=2) as response:
                     if response.status == 200:
@@ -162,6 +185,7 @@ class Supervisor:
 @dataclass
 class Servers(Supervisor):
     """The assistant on one machine: action server, Rasa server, web pages."""
+
     model: Path = DEFAULT_MODEL
     rasa_port: int = 5005
     actions_port: int = 5055
@@ -181,7 +205,7 @@ class Servers(Supervisor):
     def web_url(self) -> str:
         return f"http://localhost:{self.web_port}"
 
-    def start(self) -> "Servers":
+    def start(self) -> Servers:
         """Starts the servers and returns once they answer; raises StartupError otherwise."""
         require_model(self.model)
         self.log_dir.mkdir(parents=True, exist_ok=True)
@@ -204,8 +228,10 @@ class Servers(Supervisor):
         if self.actions_port == 5055:
             return source
         target = self.log_dir / f"endpoints-{self.actions_port}.yml"
-        target.write_text(source.read_text(encoding="utf-8").replace("localhost:5055", f"localhost:{self.actions_port}"),
-                          encoding="utf-8")
+        target.write_text(
+            source.read_text(encoding="utf-8").replace("localhost:5055", f"localhost:{self.actions_port}"),
+            encoding="utf-8",
+        )
         return target
 
 
@@ -216,7 +242,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--actions-port", type=int, default=5055)
     parser.add_argument("--web-port", type=int, default=8000)
     args = parser.parse_args(argv)
-    servers = Servers(model=args.model, rasa_port=args.rasa_port, actions_port=args.actions_port, web_port=args.web_port)
+    servers = Servers(
+        model=args.model, rasa_port=args.rasa_port, actions_port=args.actions_port, web_port=args.web_port
+    )
     started = time.monotonic()
     print("Démarrage du serveur d'actions et du serveur Rasa…", flush=True)
     try:
@@ -224,13 +252,19 @@ def main(argv: list[str] | None = None) -> int:
     except StartupError as error:
         print(f"erreur : {error}", file=sys.stderr)
         return 1
-    secret = "code d'accès : BOT_CONSEILLER_SECRET" if os.environ.get("BOT_CONSEILLER_SECRET") else \
-        "fermé : définissez BOT_CONSEILLER_SECRET pour l'ouvrir"
+    secret = (
+        "code d'accès : BOT_CONSEILLER_SECRET"
+        if os.environ.get("BOT_CONSEILLER_SECRET")
+        else "fermé : définissez BOT_CONSEILLER_SECRET pour l'ouvrir"
+    )
     print(f"L'assistant est prêt ({time.monotonic() - started:.0f} s).")
     print(f"  Site de démonstration : {servers.web_url}/  (le widget de discussion en bas à droite)")
     print(f"  Espace conseiller     : {servers.web_url}/conseiller  ({secret})")
     print(f"  Borne des collèges    : {servers.web_url}/kiosque")
-    print(f"  Canal REST            : POST {servers.rasa_url}/webhooks/rest/webhook  {{\"sender\": \"moi\", \"message\": \"bonjour\"}}")
+    print(
+        f"  Canal REST            : POST {servers.rasa_url}/webhooks/rest/webhook  "
+        '{"sender": "moi", "message": "bonjour"}'
+    )
     print(f"  Canal socket.io       : {servers.rasa_url}/socket.io")
     print(f"  API HTTP Rasa         : {servers.rasa_url}  (jeton : {servers.token})")
     print(f"  Journaux              : {servers.log_dir}")

@@ -1,4 +1,5 @@
 """Normalisation of what people type, shared by the town and job resolvers."""
+
 from __future__ import annotations
 
 import re

@@ -12,6 +12,7 @@
 
 Every text is escaped by Jinja2's autoescape; the widget builds its DOM with textContent.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,10 +31,10 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import config
-from bot.config import allowed_origins
 from bot.catalog.db import engine
 from bot.catalog.queries import formation_details, learning_path
 from bot.catalog.search import search_sessions
+from bot.config import allowed_origins
 from bot.geo import gazetteer
 from bot.jobs import vocabulary
 from bot.messages import MODALITE_LABELS, french_date, km
@@ -59,12 +60,14 @@ async def relay(payload: dict) -> list | None:
     replica handling the message died before answering: the message is sent once more."""
     for attempt in range(2):
         try:
-            async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as session:
-                async with session.post(f"{rasa_url()}/webhooks/rest/webhook", json=payload) as reply:
-                    if reply.status == 200:
-                        return await reply.json()
-                    if reply.status != 502 or attempt:
-                        return None
+            async with (
+                aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as session,
+                session.post(f"{rasa_url()}/webhooks/rest/webhook", json=payload) as reply,
+            ):
+                if reply.status == 200:
+                    return await reply.json()
+                if reply.status != 502 or attempt:
+                    return None
         except (aiohttp.ClientError, TimeoutError):
             return None
         await asyncio.sleep(RELAY_RETRY_S)
@@ -89,8 +92,10 @@ def create_app() -> Sanic:
         reply.headers.setdefault("X-Content-Type-Options", "nosniff")
         reply.headers.setdefault("Referrer-Policy", "same-origin")
         if reply.content_type and reply.content_type.startswith("text/html"):
-            reply.headers["Content-Security-Policy"] = ("default-src 'self'; script-src 'self'; style-src 'self'; "
-                                                        "img-src 'self' data:; connect-src 'self'; frame-ancestors 'self'")
+            reply.headers["Content-Security-Policy"] = (
+                "default-src 'self'; script-src 'self'; style-src 'self'; "
+                "img-src 'self' data:; connect-src 'self'; frame-ancestors 'self'"
+            )
 
     @app.get("/")
     async def demo(_request: Request) -> HTTPResponse:
@@ -112,8 +117,14 @@ def create_app() -> Sanic:
             return response.json({"erreur": "origine non autorisée"}, status=403)
         cors = {"Access-Control-Allow-Origin": origin, "Vary": "Origin"} if origin else {}
         if request.method == "OPTIONS":
-            return response.empty(headers={**cors, "Access-Control-Allow-Methods": "POST",
-                                           "Access-Control-Allow-Headers": "Content-Type", "Access-Control-Max-Age": "600"})
+            return response.empty(
+                headers={
+                    **cors,
+                    "Access-Control-Allow-Methods": "POST",
+                    "Access-Control-Allow-Headers": "Content-Type",
+                    "Access-Control-Max-Age": "600",
+                }
+            )
         body = request.json if isinstance(request.json, dict) else {}
         sender, message = str(body.get("sender") or "")[:100], str(body.get("message") or "")[:MAX_MESSAGE]
         if not sender:
@@ -197,12 +208,18 @@ class _CounselorQuery:
         job = vocabulary().resolve(self.metier)
         if job.status != "ok":
             choices = [job.metier, *job.alternatives] if job.metier else vocabulary().battery()
-            return {"erreur": f"Métier non reconnu : « {self.metier} ». Précisez, par exemple :", "choix_metiers": choices}
+            return {
+                "erreur": f"Métier non reconnu : « {self.metier} ». Précisez, par exemple :",
+                "choix_metiers": choices,
+            }
         town = gazetteer().resolve(self.commune)
         if town.status != "ok":
             choices = ([town.commune] if town.commune else []) + list(town.alternatives)
-            return {"erreur": f"Commune {'ambiguë' if town.status == 'ambiguous' else 'inconnue'} : « {self.commune} ».",
-                    "choix_communes": choices, "metier": job.metier}
+            return {
+                "erreur": f"Commune {'ambiguë' if town.status == 'ambiguous' else 'inconnue'} : « {self.commune} ».",
+                "choix_communes": choices,
+                "metier": job.metier,
+            }
         try:
             radius = float(self.rayon.replace(",", "."))
             start = dt.date.fromisoformat(self.du) if self.du else None
@@ -213,16 +230,30 @@ class _CounselorQuery:
             return {"erreur": "Le rayon doit être compris entre 1 et 1000 km."}
         catalog = engine()
         commune = town.commune
-        sessions = [hit.as_json() for hit in search_sessions(catalog, job.metier.rome, commune.lat, commune.lon, radius, config.today())]
-        sessions = [s for s in sessions if (not start or s["debut"] >= start.isoformat()) and (not end or s["debut"] <= end.isoformat())]
+        sessions = [
+            hit.as_json()
+            for hit in search_sessions(catalog, job.metier.rome, commune.lat, commune.lon, radius, config.today())
+        ]
+        sessions = [
+            s
+            for s in sessions
+            if (not start or s["debut"] >= start.isoformat()) and (not end or s["debut"] <= end.isoformat())
+        ]
         providers = {}
         for session in sessions[:SUMMARY_SESSIONS]:
             if session["organisme"] not in providers:
                 details = formation_details(catalog, session["formation_id"]) or {}
                 providers[session["organisme"]] = {k: details.get(k) for k in ("telephone", "courriel", "web")}
-        return {"metier": job.metier, "commune": commune, "rayon": radius, "sessions": sessions,
-                "parcours": learning_path(catalog, job.metier.rome), "organismes": providers,
-                "modalites": MODALITES, "resume": sessions[:SUMMARY_SESSIONS]}
+        return {
+            "metier": job.metier,
+            "commune": commune,
+            "rayon": radius,
+            "sessions": sessions,
+            "parcours": learning_path(catalog, job.metier.rome),
+            "organismes": providers,
+            "modalites": MODALITES,
+            "resume": sessions[:SUMMARY_SESSIONS],
+        }
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -17,6 +17,7 @@ about time.
                                       [--train | --model models/model.tar.gz] [--url URL]
                                       [--json FILE] [--markdown FILE] [--label TEXT]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,16 +39,21 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from addons.http_guard import APOLOGY  # noqa: E402
-from bot.config import ROOT  # noqa: E402
-from bot.servers import DEFAULT_MODEL, Servers, free_port  # noqa: E402
-from scripts.benchlib import machine, percentile  # noqa: E402
+from addons.http_guard import APOLOGY
+from bot.config import ROOT
+from bot.servers import DEFAULT_MODEL, Servers, free_port
+from scripts.benchlib import machine, percentile
 
 DEMO_CATALOG = ROOT / "data" / "catalog" / "demo-electromob.lheo.xml"
 TODAY = "2026-12-01"  # the demo sessions start in January 2027
 TURN_TIMEOUT_S = 30
-JOBS = ["technicien de maintenance des batteries", "pilote de ligne de production", "cariste",
-        "operateur de production", "technicienne de maintenance industrielle"]
+JOBS = [
+    "technicien de maintenance des batteries",
+    "pilote de ligne de production",
+    "cariste",
+    "operateur de production",
+    "technicienne de maintenance industrielle",
+]
 STATUSES = ["je suis demandeur d'emploi", "salarié", "je suis etudiante", "DE"]
 TOWNS = ["Lens", "douai", "Béthune", "dunkerque", "Arras", "Valenciennes", "henin beaumont", "Calais"]
 LEVELS = ["j'ai un bac pro", "cap", "sans diplome", "bac+2"]
@@ -55,8 +61,15 @@ LEVELS = ["j'ai un bac pro", "cap", "sans diplome", "bac+2"]
 
 def script(rng: random.Random) -> list[str]:
     """One person's messages, from hello to the second page of sessions."""
-    return ["bonjour", f"je voudrais devenir {rng.choice(JOBS)}", rng.choice(STATUSES),
-            f"j'habite a {rng.choice(TOWNS)}", "50 km", rng.choice(LEVELS), "voir plus"]
+    return [
+        "bonjour",
+        f"je voudrais devenir {rng.choice(JOBS)}",
+        rng.choice(STATUSES),
+        f"j'habite a {rng.choice(TOWNS)}",
+        "50 km",
+        rng.choice(LEVELS),
+        "voir plus",
+    ]
 
 
 @dataclass
@@ -91,7 +104,9 @@ async def turn(client: httpx.AsyncClient, load: Load, sender: str, text: str) ->
     return messages
 
 
-async def person(client: httpx.AsyncClient, load: Load, rounds: int, seed: int, deadline: float, pause_s: float) -> None:
+async def person(
+    client: httpx.AsyncClient, load: Load, rounds: int, seed: int, deadline: float, pause_s: float
+) -> None:
     rng = random.Random(seed)
     if pause_s:  # people arrive one after another, not all in the same millisecond
         await asyncio.sleep(rng.uniform(0, 2 * pause_s))
@@ -109,7 +124,9 @@ async def person(client: httpx.AsyncClient, load: Load, rounds: int, seed: int, 
                 await asyncio.sleep(rng.uniform(0.5, 1.5) * pause_s)
 
 
-async def drive(url: str, conversations: int, rounds: int, max_seconds: float, pause_s: float = 0.0) -> tuple[Load, float]:
+async def drive(
+    url: str, conversations: int, rounds: int, max_seconds: float, pause_s: float = 0.0
+) -> tuple[Load, float]:
     load = Load()
     deadline = time.monotonic() + max_seconds
     limits = httpx.Limits(max_connections=conversations, max_keepalive_connections=conversations)
@@ -139,7 +156,7 @@ class MemorySampler(threading.Thread):
 
     def __init__(self, leaders: dict[str, int]) -> None:
         super().__init__(daemon=True)
-        self.leaders, self.peak_mb = leaders, {name: 0.0 for name in leaders}
+        self.leaders, self.peak_mb = leaders, dict.fromkeys(leaders, 0.0)
         self.done = threading.Event()
 
     def run(self) -> None:
@@ -154,8 +171,13 @@ class MemorySampler(threading.Thread):
 def train(folder: Path) -> tuple[Path, float]:
     """A model trained from scratch: Rasa's training cache is an empty folder of this run."""
     started = time.perf_counter()
-    subprocess.run([str(Path(sys.executable).with_name("rasa")), "train", "--fixed-model-name", "bench", "--out", str(folder)],
-                   cwd=ROOT, check=True, stdout=subprocess.DEVNULL, env={**os.environ, "RASA_CACHE_DIRECTORY": str(folder / "cache")})
+    subprocess.run(
+        [str(Path(sys.executable).with_name("rasa")), "train", "--fixed-model-name", "bench", "--out", str(folder)],
+        cwd=ROOT,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        env={**os.environ, "RASA_CACHE_DIRECTORY": str(folder / "cache")},
+    )
     return folder / "bench.tar.gz", time.perf_counter() - started
 
 
@@ -174,20 +196,34 @@ def ms(latencies: list[float], q: float) -> int | None:
 
 
 def markdown(figures: dict) -> str:
-    rows = [("machine", figures["machine"]), ("date", figures["date"]), ("étiquette", figures.get("label") or "—"),
-            ("conversations simultanées × tours", f"{figures['concurrent_conversations']} × {figures['rounds']}"),
-            ("conversations menées / parcours complets", f"{figures['conversations']} / {figures['complete_conversations']}"),
-            ("messages (tours)", figures["turns"]), ("erreurs", figures["errors"] or 0),
-            (f"latence d'un tour p50 / p95 / p99 (pause de {figures['pause_s']:g} s en moyenne entre deux messages)",
-             f"{figures['turn_p50_ms']} / {figures['turn_p95_ms']} / {figures['turn_p99_ms']} ms"),
-            ("débit sans pause (le plus que l'assistant répond)", f"{figures['messages_per_s']} messages/s"),
-            ("latence d'un tour p50 / p95 sans pause (file d'attente comprise)",
-             f"{figures['saturated_p50_ms']} / {figures['saturated_p95_ms']} ms")]
+    rows = [
+        ("machine", figures["machine"]),
+        ("date", figures["date"]),
+        ("étiquette", figures.get("label") or "—"),
+        ("conversations simultanées × tours", f"{figures['concurrent_conversations']} × {figures['rounds']}"),
+        (
+            "conversations menées / parcours complets",
+            f"{figures['conversations']} / {figures['complete_conversations']}",
+        ),
+        ("messages (tours)", figures["turns"]),
+        ("erreurs", figures["errors"] or 0),
+        (
+            f"latence d'un tour p50 / p95 / p99 (pause de {figures['pause_s']:g} s en moyenne entre deux messages)",
+            f"{figures['turn_p50_ms']} / {figures['turn_p95_ms']} / {figures['turn_p99_ms']} ms",
+        ),
+        ("débit sans pause (le plus que l'assistant répond)", f"{figures['messages_per_s']} messages/s"),
+        (
+            "latence d'un tour p50 / p95 sans pause (file d'attente comprise)",
+            f"{figures['saturated_p50_ms']} / {figures['saturated_p95_ms']} ms",
+        ),
+    ]
     for name, mb in figures.get("peak_rss_mb", {}).items():
         rows.append((f"mémoire résidente max : {name}", f"{mb} Mo"))
     if figures.get("cold_start_s") is not None:
         rows.append(("démarrage à froid (lancement → première réponse)", f"{figures['cold_start_s']} s"))
-    rows.append(("entraînement", f"{figures['training_s']} s" if figures.get("training_s") else "non mesuré (sans --train)"))
+    rows.append(
+        ("entraînement", f"{figures['training_s']} s" if figures.get("training_s") else "non mesuré (sans --train)")
+    )
     return "| mesure | valeur |\n|---|---|\n" + "\n".join(f"| {k} | {v} |" for k, v in rows) + "\n"
 
 
@@ -195,8 +231,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--conversations", type=int, default=20, help="simulated people at once (default 20)")
     parser.add_argument("--rounds", type=int, default=3, help="conversations each person runs in a row (default 3)")
-    parser.add_argument("--pause-s", type=float, default=1.0, help="mean pause between a person's messages (default 1 s)")
-    parser.add_argument("--max-seconds", type=float, default=600, help="no new conversation after this, per phase (default 600)")
+    parser.add_argument(
+        "--pause-s", type=float, default=1.0, help="mean pause between a person's messages (default 1 s)"
+    )
+    parser.add_argument(
+        "--max-seconds", type=float, default=600, help="no new conversation after this, per phase (default 600)"
+    )
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
     parser.add_argument("--train", action="store_true", help="train a fresh model first and time it")
     parser.add_argument("--url", help="drive a running assistant (load balancer…) instead of starting one")
@@ -206,8 +246,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not 1 <= args.conversations <= 500 or not 1 <= args.rounds <= 100:
         parser.error("--conversations : 1 à 500 ; --rounds : 1 à 100")
-    figures: dict = {"machine": machine(), "date": dt.date.today().isoformat(), "label": args.label,
-                     "concurrent_conversations": args.conversations, "rounds": args.rounds, "pause_s": args.pause_s}
+    figures: dict = {
+        "machine": machine(),
+        "date": dt.date.today().isoformat(),
+        "label": args.label,
+        "concurrent_conversations": args.conversations,
+        "rounds": args.rounds,
+        "pause_s": args.pause_s,
+    }
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         servers, sampler = None, None
@@ -221,10 +267,21 @@ def main(argv: list[str] | None = None) -> int:
                     figures["training_s"] = round(figures["training_s"], 1)
                     print(f"entraînement : {figures['training_s']} s", flush=True)
                 env = {"BOT_DATABASE_URL": f"sqlite:///{folder / 'catalog.sqlite3'}", "BOT_TODAY": TODAY}
-                subprocess.run([sys.executable, "-m", "bot", "catalog", "import", str(DEMO_CATALOG)], cwd=ROOT,
-                               env={**os.environ, **env}, check=True, stdout=subprocess.DEVNULL)
-                servers = Servers(model=model, rasa_port=free_port(), actions_port=free_port(), env=env,
-                                  log_dir=folder / "logs", with_web=False)
+                subprocess.run(
+                    [sys.executable, "-m", "bot", "catalog", "import", str(DEMO_CATALOG)],
+                    cwd=ROOT,
+                    env={**os.environ, **env},
+                    check=True,
+                    stdout=subprocess.DEVNULL,
+                )
+                servers = Servers(
+                    model=model,
+                    rasa_port=free_port(),
+                    actions_port=free_port(),
+                    env=env,
+                    log_dir=folder / "logs",
+                    with_web=False,
+                )
                 figures["cold_start_s"] = round(cold_start(servers), 1)
                 print(f"démarrage à froid : {figures['cold_start_s']} s", flush=True)
                 url = servers.rasa_url
@@ -241,19 +298,21 @@ def main(argv: list[str] | None = None) -> int:
             if servers:
                 servers.stop()
     errors = {kind: paced.errors.get(kind, 0) + load.errors.get(kind, 0) for kind in {*paced.errors, *load.errors}}
-    figures.update({
-        "conversations": paced.conversations + load.conversations,
-        "complete_conversations": paced.complete + load.complete,
-        "turns": paced.turns + load.turns,
-        "errors": sum(errors.values()),
-        "error_kinds": errors,
-        "turn_p50_ms": ms(paced.latencies_ms, 50),
-        "turn_p95_ms": ms(paced.latencies_ms, 95),
-        "turn_p99_ms": ms(paced.latencies_ms, 99),
-        "messages_per_s": round(load.turns / seconds, 1),
-        "saturated_p50_ms": ms(load.latencies_ms, 50),
-        "saturated_p95_ms": ms(load.latencies_ms, 95),
-    })
+    figures.update(
+        {
+            "conversations": paced.conversations + load.conversations,
+            "complete_conversations": paced.complete + load.complete,
+            "turns": paced.turns + load.turns,
+            "errors": sum(errors.values()),
+            "error_kinds": errors,
+            "turn_p50_ms": ms(paced.latencies_ms, 50),
+            "turn_p95_ms": ms(paced.latencies_ms, 95),
+            "turn_p99_ms": ms(paced.latencies_ms, 99),
+            "messages_per_s": round(load.turns / seconds, 1),
+            "saturated_p50_ms": ms(load.latencies_ms, 50),
+            "saturated_p95_ms": ms(load.latencies_ms, 95),
+        }
+    )
     if sampler:
         figures["peak_rss_mb"] = {name: round(mb) for name, mb in sampler.peak_mb.items()}
     table = markdown(figures)

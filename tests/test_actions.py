@@ -1,4 +1,5 @@
 """Custom actions against a real SQLite catalog (the demo catalog) and real trackers."""
+
 from __future__ import annotations
 
 import asyncio
@@ -47,10 +48,21 @@ def environment(monkeypatch, demo_catalog):
 
 def tracker(text="", intent="inform", entities=(), slots=None, form=None, requested=None, events=None):
     slots = {"requested_slot": requested, **(slots or {})}
-    message = {"text": text, "intent": {"name": intent, "confidence": 0.9},
-               "entities": [{"entity": e, "value": v} for e, v in entities]}
-    return Tracker("test-user", slots, message, events or [{"event": "user", "text": text}], False, None,
-                   {"name": form} if form else {}, "action_listen")
+    message = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 0.9},
+        "entities": [{"entity": e, "value": v} for e, v in entities],
+    }
+    return Tracker(
+        "test-user",
+        slots,
+        message,
+        events or [{"event": "user", "text": text}],
+        False,
+        None,
+        {"name": form} if form else {},
+        "action_listen",
+    )
 
 
 def run(action, state):
@@ -73,15 +85,24 @@ def payloads(messages, kind):
 
 # -- reading the profile ------------------------------------------------------------------
 
+
 def test_counselor_one_liner_fills_every_slot():
     _, events = run(ActionValidateSlotMappings(), tracker("DE bac Lens H2705 30km"))
-    assert slots_set(events) == {"statut": "demandeur_emploi", "niveau": "bac", "rayon_km": 30.0,
-                                 "commune": LENS, "metier": "H2705", "probleme": None}
+    assert slots_set(events) == {
+        "statut": "demandeur_emploi",
+        "niveau": "bac",
+        "rayon_km": 30.0,
+        "commune": LENS,
+        "metier": "H2705",
+        "probleme": None,
+    }
 
 
 def test_entities_typed_freely_are_normalised():
-    state = tracker("je suis demandeuse d'emploi a henin beaumont, technicienne de maintenance batteries",
-                    entities=[("commune", "henin beaumont"), ("metier", "technicienne de maintenance batteries")])
+    state = tracker(
+        "je suis demandeuse d'emploi a henin beaumont, technicienne de maintenance batteries",
+        entities=[("commune", "henin beaumont"), ("metier", "technicienne de maintenance batteries")],
+    )
     values = slots_set(run(ActionValidateSlotMappings(), state)[1])
     assert (values["commune"], values["metier"], values["statut"]) == ("62427", "H2703", "demandeur_emploi")
 
@@ -154,8 +175,11 @@ def test_misunderstood_answers_are_explained_then_stopping_is_offered():
 
 
 def test_an_understood_answer_resets_the_count_and_another_question_is_left_to_the_rules():
-    events = [{"event": "user", "text": "Lens"}, {"event": "action", "name": "profile_form"},
-              {"event": "slot", "name": "commune", "value": LENS}]
+    events = [
+        {"event": "user", "text": "Lens"},
+        {"event": "action", "name": "profile_form"},
+        {"event": "slot", "name": "commune", "value": LENS},
+    ]
     understood = tracker("Lens", form="profile_form", requested="commune", slots={"echecs": 1}, events=events)
     assert slots_set(run(ValidateProfileForm(), understood)[1]) == {"echecs": 0}
     question = tracker("qui paie ?", intent="ask_funding", form="profile_form", requested="commune")
@@ -169,8 +193,12 @@ PROFILE = {"statut": "demandeur_emploi", "metier": "H2705", "commune": LENS, "ra
 
 def expected_sessions(rome, insee, radius):
     commune = gazetteer().by_insee(insee)
-    return [h.as_json() for h in search_sessions(catalog_engine(os.environ["BOT_DATABASE_URL"]), rome, commune.lat,
-                                                 commune.lon, radius, config.today())]
+    return [
+        h.as_json()
+        for h in search_sessions(
+            catalog_engine(os.environ["BOT_DATABASE_URL"]), rome, commune.lat, commune.lon, radius, config.today()
+        )
+    ]
 
 
 def test_results_are_the_path_then_the_first_page_of_the_search():
@@ -217,16 +245,21 @@ def test_unusable_new_town_keeps_the_results_and_says_why():
 
 # -- information ------------------------------------------------------------------------------
 
+
 def test_job_details_in_both_genders_and_open_to_all():
     messages, _ = run(ActionJobDetails(), tracker(intent="ask_job_details", entities=[("metier", "cariste")]))
     text = texts(messages)
     assert "Cariste (fiche ROME N1101)" in text and "ouvert aux femmes comme aux hommes" in text
-    technician = run(ActionJobDetails(), tracker(intent="ask_job_details", entities=[("metier", "technicienne qualite")]))[0]
+    technician = run(
+        ActionJobDetails(), tracker(intent="ask_job_details", entities=[("metier", "technicienne qualite")])
+    )[0]
     assert "technicien / technicienne" in texts(technician).lower()
 
 
 def test_training_details_from_the_catalog():
-    messages, events = run(ActionTrainingDetails(), tracker(intent="ask_training_details", entities=[("formation", "CACES R489")]))
+    messages, events = run(
+        ActionTrainingDetails(), tracker(intent="ask_training_details", entities=[("formation", "CACES R489")])
+    )
     text = texts(messages)
     assert "CACES" in text and "Durée" in text
     assert slots_set(events)["derniere_formation"]
@@ -250,6 +283,7 @@ def test_employers_nearest_first_and_one_by_name():
 
 # -- counselor and personal data --------------------------------------------------------------
 
+
 def test_contact_is_read_stored_and_erased_on_request():
     engine = catalog_engine(os.environ["BOT_DATABASE_URL"])
     answer = tracker("c'est le 06 12 34 56 78", form="contact_form", requested="contact")
@@ -263,12 +297,15 @@ def test_contact_is_read_stored_and_erased_on_request():
     assert "C'est fait" in texts(messages) and {"event": "reset_slots", "timestamp": None} in events
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("where can I find a training job please", "Je ne réponds qu'en français"),
-    ("🔋🔋🔋", "Je n'ai pas de mots à lire"),
-    ("<img src=x onerror=alert(1)>", "Pardon, je n'ai pas bien compris"),
-    ("'; DROP TABLE session; --", "Pardon, je n'ai pas bien compris"),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("where can I find a training job please", "Je ne réponds qu'en français"),
+        ("🔋🔋🔋", "Je n'ai pas de mots à lire"),
+        ("<img src=x onerror=alert(1)>", "Pardon, je n'ai pas bien compris"),
+        ("'; DROP TABLE session; --", "Pardon, je n'ai pas bien compris"),
+    ],
+)
 def test_fallback_answers_in_french_and_forgets_the_message(text, expected):
     messages, events = run(ActionDefaultFallback(), tracker(text, intent="nlu_fallback"))
     assert expected in texts(messages) and messages[0]["buttons"]
@@ -276,6 +313,7 @@ def test_fallback_answers_in_french_and_forgets_the_message(text, expected):
 
 
 # -- the school kiosk ----------------------------------------------------------------------------
+
 
 def kiosk_tracker(text, intent, entities=()):
     state = tracker(text, intent=intent, entities=entities, slots={"mode": "kiosque"})
@@ -291,16 +329,23 @@ def test_kiosk_reads_nothing_personal():
     assert slots_set(run(ActionValidateSlotMappings(), site)[1]) == {"mode": "site"}
 
 
-@pytest.mark.parametrize("action,intent,entities", [
-    (ActionGreet(), "greet", ()), (ActionListJobs(), "ask_jobs", ()),
-    (ActionJobDetails(), "ask_job_details", [("metier", "H2705")]), (ActionEmployers(), "ask_employers", ()),
-    (ActionFunding(), "ask_funding", ()), (ActionDefaultFallback(), "nlu_fallback", ()),
-])
+@pytest.mark.parametrize(
+    "action,intent,entities",
+    [
+        (ActionGreet(), "greet", ()),
+        (ActionListJobs(), "ask_jobs", ()),
+        (ActionJobDetails(), "ask_job_details", [("metier", "H2705")]),
+        (ActionEmployers(), "ask_employers", ()),
+        (ActionFunding(), "ask_funding", ()),
+        (ActionDefaultFallback(), "nlu_fallback", ()),
+    ],
+)
 def test_kiosk_buttons_never_lead_to_personal_questions(action, intent, entities):
     messages, _ = run(action, kiosk_tracker("", intent, entities))
     payloads_ = [b["payload"] for m in messages for b in m.get("buttons") or []]
-    assert messages and not any(p.startswith(("/search_training", "/search_sessions", "/request_counselor", "/inform"))
-                                for p in payloads_)
+    assert messages and not any(
+        p.startswith(("/search_training", "/search_sessions", "/request_counselor", "/inform")) for p in payloads_
+    )
 
 
 def test_kiosk_tells_a_job_in_pupils_words_with_the_school_path():

@@ -1,5 +1,6 @@
 """What the Rasa server loads from addons/: the reduced spaCy model, the masked logs, the
 action-result check."""
+
 from __future__ import annotations
 
 import json
@@ -34,18 +35,27 @@ def plain_structlog():
 def test_structured_logs_mask_what_people_wrote(plain_structlog, capsys):
     log_privacy.install()
     log_privacy.install()  # idempotent
-    structlog.get_logger().error("rest.message.received.failure", text="mon numéro 06 12 34 56 78",
-                                 parse_data_entities=[{"value": "zoe@example.org"}], sender_id="abc")
+    structlog.get_logger().error(
+        "rest.message.received.failure",
+        text="mon numéro 06 12 34 56 78",
+        parse_data_entities=[{"value": "zoe@example.org"}],
+        sender_id="abc",
+    )
     line = json.loads(capsys.readouterr().out.strip())
-    assert line == {"event": "rest.message.received.failure", "text": "[masqué]", "parse_data_entities": "[masqué]",
-                    "sender_id": "abc"}
+    assert line == {
+        "event": "rest.message.received.failure",
+        "text": "[masqué]",
+        "parse_data_entities": "[masqué]",
+        "sender_id": "abc",
+    }
     assert structlog.get_config()["processors"].count(log_privacy.mask_personal_values) == 1
 
 
 def test_action_server_answers_are_checked_against_rasas_schema():
     action = RemoteAction("action_greet", None)
-    assert validate_action_result(action, {"events": [{"event": "slot", "name": "commune", "value": "62498"}],
-                                           "responses": [{"text": "Bonjour"}]})
+    assert validate_action_result(
+        action, {"events": [{"event": "slot", "name": "commune", "value": "62498"}], "responses": [{"text": "Bonjour"}]}
+    )
     assert RemoteAction._validate_action_result is validate_action_result, "installed when addons is imported"
     with pytest.raises(ValidationError, match="Failed to validate Action server response"):
         validate_action_result(action, {"events": "pas une liste"})
@@ -67,7 +77,9 @@ def _log_failure(level: int) -> str:
     try:
         logs.install()
         try:
-            raise OperationalError("INSERT INTO contact_request (contact) VALUES (%(c)s)", {"c": "06 12 34 56 78"}, Exception("coupé"))
+            raise OperationalError(
+                "INSERT INTO contact_request (contact) VALUES (%(c)s)", {"c": "06 12 34 56 78"}, Exception("coupé")
+            )
         except OperationalError as error:
             logging.getLogger("rasa.core.tracker_store").exception(f"Error happened when trying to save: {error}")
     finally:

@@ -2,6 +2,7 @@
 the real servers: widget conversation, keyboard-only use, inert XSS, kiosk reset, counselor
 summary. Screenshots of each view go to reports/screenshots/ (copied into docs/ for the README).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -23,8 +24,16 @@ def browser():
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (.ci/run does it)")
     SHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
         yield browser
         browser.close()
 
@@ -61,7 +70,6 @@ def tab_to(page, element_id, limit=40):
     pytest.fail(f"#{element_id} cannot be reached with the Tab key")
 
 
-
 def test_keyboard_only_from_hello_to_session_cards_matching_the_search(page, web, assistant):
     _, _, env = assistant
     page.goto(f"{web}/")
@@ -70,13 +78,21 @@ def test_keyboard_only_from_hello_to_session_cards_matching_the_search(page, web
     expect(page.locator("#emchat-panel")).to_be_visible()
     expect(page.locator("#emchat-input")).to_be_focused()
     expect(bot_messages(page).first).to_contain_text("Bonjour", timeout=ANSWER_TIMEOUT_MS)
-    for text in ["bonjour", "je cherche une formation de technicienne de maintenance des batteries",
-                 "je suis demandeuse d'emploi", "j'habite à Hénin-Beaumont", "30 km", "pas de diplôme"]:
+    for text in [
+        "bonjour",
+        "je cherche une formation de technicienne de maintenance des batteries",
+        "je suis demandeuse d'emploi",
+        "j'habite à Hénin-Beaumont",
+        "30 km",
+        "pas de diplôme",
+    ]:
         send(page, text)
     cards = page.locator(".emchat-card")
     expect(cards.first).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
     shown = [cards.nth(i).get_attribute("data-session-id") for i in range(cards.count())]
-    expected = [s["session_id"] for s in cli_search(env, "--rome", "H2703", "--commune", "Hénin-Beaumont", "--rayon", "30")[:5]]
+    expected = [
+        s["session_id"] for s in cli_search(env, "--rome", "H2703", "--commune", "Hénin-Beaumont", "--rayon", "30")[:5]
+    ]
     assert shown == expected
     expect(page.locator(".emchat-path").first).to_be_visible()
     page.locator(".emchat-card").last.scroll_into_view_if_needed()

@@ -1,5 +1,6 @@
 """The demonstration LHEO catalog: size, coverage, LHEO 2.3 element order, fictional providers,
 and a generator that gives the same bytes on every run."""
+
 from __future__ import annotations
 
 import math
@@ -18,8 +19,23 @@ GENERATOR = ROOT / "scripts" / "make_demo_catalog.py"
 NS = "http://lheo.gouv.fr/2.3"
 N = {"l": NS}
 
-REQUIRED_ROMES = {"H2705", "H2703", "H2704", "H2701", "H2301", "H2604", "H2912", "I1304", "I1302",
-                  "I1309", "H1528", "H1404", "H1303", "N1101", "N1110"}
+REQUIRED_ROMES = {
+    "H2705",
+    "H2703",
+    "H2704",
+    "H2701",
+    "H2301",
+    "H2604",
+    "H2912",
+    "I1304",
+    "I1302",
+    "I1309",
+    "H1528",
+    "H1404",
+    "H1303",
+    "N1101",
+    "N1110",
+}
 
 # Content models of LHEO 2.3 (definition/lheo-gml.xml of the lheo-schema repository), element
 # order kept: "?" 0..1, "*" 0..n, "+" 1..n, "{a,b}" a..b, nothing 1..1.
@@ -27,30 +43,30 @@ SEQUENCES = {
     "lheo": "offres extras*",
     "offres": "formation+ extras*",
     "formation": "domaine-formation intitule-formation objectif-formation resultats-attendus "
-                 "contenu-formation certifiante contact-formation+ parcours-de-formation "
-                 "code-niveau-entree objectif-general-formation? certification{0,5} "
-                 "code-type-formation{0,5} code-niveau-sortie? url-formation? action+ "
-                 "organisme-formation-responsable identifiant-module? positionnement? sous-modules? "
-                 "modules-prerequis? extras*",
+    "contenu-formation certifiante contact-formation+ parcours-de-formation "
+    "code-niveau-entree objectif-general-formation? certification{0,5} "
+    "code-type-formation{0,5} code-niveau-sortie? url-formation? action+ "
+    "organisme-formation-responsable identifiant-module? positionnement? sous-modules? "
+    "modules-prerequis? extras*",
     "domaine-formation": "code-FORMACODE{0,5} code-NSF{0,3} code-ROME{0,5} extras*",
     "certification": "code-RNCP? code-CERTIFINFO? code-RS? code-CPF? reference-code-FORMACODE? extras*",
     "action": "rythme-formation code-public-vise{1,10} info-public-vise? niveau-entree-obligatoire "
-              "modalites-alternance modalites-enseignement conditions-specifiques "
-              "prise-en-charge-frais-possible lieu-de-formation* modalites-entrees-sorties url-action? "
-              "duree-cycle? session+ adresse-information? date-information{0,3} restauration? "
-              "hebergement? transport? acces-handicapes? langue-formation{0,5} modalites-recrutement? "
-              "modalites-pedagogiques? code-modalite-pedagogique{0,5} equipement* frais-restants? "
-              "code-perimetre-recrutement? infos-perimetre-recrutement? prix-horaire-TTC? prix-total-TTC? "
-              "duree-indicative? nombre-heures-centre? nombre-heures-entreprise? nombre-heures-total? "
-              "detail-conditions-prise-en-charge? conventionnement? duree-conventionnee? "
-              "organisme-formateur* organisme-financeur{0,8} enseignement* extras*",
+    "modalites-alternance modalites-enseignement conditions-specifiques "
+    "prise-en-charge-frais-possible lieu-de-formation* modalites-entrees-sorties url-action? "
+    "duree-cycle? session+ adresse-information? date-information{0,3} restauration? "
+    "hebergement? transport? acces-handicapes? langue-formation{0,5} modalites-recrutement? "
+    "modalites-pedagogiques? code-modalite-pedagogique{0,5} equipement* frais-restants? "
+    "code-perimetre-recrutement? infos-perimetre-recrutement? prix-horaire-TTC? prix-total-TTC? "
+    "duree-indicative? nombre-heures-centre? nombre-heures-entreprise? nombre-heures-total? "
+    "detail-conditions-prise-en-charge? conventionnement? duree-conventionnee? "
+    "organisme-formateur* organisme-financeur{0,8} enseignement* extras*",
     "session": "periode adresse-inscription modalites-inscription? periode-inscription? etat-recrutement? "
-               "recrutement* url-session? contact-session* reference-certification{0,5} "
-               "blocs-competences* cycle* extras*",
+    "recrutement* url-session? contact-session* reference-certification{0,5} "
+    "blocs-competences* cycle* extras*",
     "periode": "debut fin extras*",
     "recrutement": "modalite-recrutement code-perimetre-recrutement? infos-perimetre-recrutement? "
-                   "a-distance? adresse? urlweb? nb-places? periode? heure-debut? heure-fin? "
-                   "commentaire? extras*",
+    "a-distance? adresse? urlweb? nb-places? periode? heure-debut? heure-fin? "
+    "commentaire? extras*",
     "lieu-de-formation": "SIRET-lieu-formation? code-UAI-lieu-formation? coordonnees extras*",
     "adresse-inscription": "adresse extras*",
     "contact-formation": "type-contact? coordonnees extras*",
@@ -58,28 +74,33 @@ SEQUENCES = {
     "coordonnees-organisme": "coordonnees extras*",
     "coordonnees": "civilite? nom? prenom? ligne{0,3} adresse? telfixe? portable? fax? courriel? web? extras*",
     "adresse": "denomination? ligne{1,4} codepostal ville departement? code-INSEE-commune? "
-               "code-INSEE-canton? region? pays? geolocalisation? extras*",
+    "code-INSEE-canton? region? pays? geolocalisation? extras*",
     "geolocalisation": "latitude longitude extras*",
     "telfixe": "numtel{1,3} extras*",
     "web": "urlweb{1,3} extras*",
     "url-formation": "urlweb{1,3} extras*",
     "organisme-formation-responsable": "numero-activite SIRET-organisme-formation nom-organisme "
-                                       "raison-sociale coordonnees-organisme contact-organisme+ "
-                                       "renseignements-specifiques? potentiel? "
-                                       "code-UAI-organisme-formation? extras*",
+    "raison-sociale coordonnees-organisme contact-organisme+ "
+    "renseignements-specifiques? potentiel? "
+    "code-UAI-organisme-formation? extras*",
     "SIRET-organisme-formation": "SIRET extras*",
     "potentiel": "code-FORMACODE{1,25} extras*",
     "organisme-financeur": "code-financeur nb-places-financees? extras*",
 }
 # Coded values of the schema's <dict> tables used by the catalog.
 DICTS = {
-    "certifiante": {"0", "1"}, "niveau-entree-obligatoire": {"0", "1"},
-    "prise-en-charge-frais-possible": {"0", "1"}, "modalites-enseignement": {"0", "1", "2"},
-    "modalites-entrees-sorties": {"0", "1"}, "etat-recrutement": {"1", "2", "3"},
-    "parcours-de-formation": {"1", "2", "3", "4"}, "objectif-general-formation": {"2", "3", "4", "5", "6", "7", "8", "9"},
+    "certifiante": {"0", "1"},
+    "niveau-entree-obligatoire": {"0", "1"},
+    "prise-en-charge-frais-possible": {"0", "1"},
+    "modalites-enseignement": {"0", "1", "2"},
+    "modalites-entrees-sorties": {"0", "1"},
+    "etat-recrutement": {"1", "2", "3"},
+    "parcours-de-formation": {"1", "2", "3", "4"},
+    "objectif-general-formation": {"2", "3", "4", "5", "6", "7", "8", "9"},
     "code-niveau-entree": {str(n) for n in (*range(9), *range(11, 19))},
     "code-niveau-sortie": {str(n) for n in (*range(9), *range(11, 19))},
-    "code-financeur": {str(n) for n in range(21)}, "modalite-recrutement": {str(n) for n in range(10)},
+    "code-financeur": {str(n) for n in range(21)},
+    "modalite-recrutement": {str(n) for n in range(10)},
     "type-contact": {str(n) for n in range(15)},
 }
 
@@ -112,7 +133,7 @@ def _order_errors(element: etree._Element) -> list[str]:
                 errors.append(f"{model[position][0]} manquant avant {tag}")
             position, count = position + 1, 0
         if position == len(model):
-            return errors + [f"{tag} hors séquence dans {_local(element)}"]
+            return [*errors, f"{tag} hors séquence dans {_local(element)}"]
         count += 1
         if count > model[position][2]:
             errors.append(f"{tag} répété {count} fois")
@@ -153,7 +174,7 @@ def test_every_formation_has_one_to_three_rome_codes_and_all_jobs_are_covered(tr
         codes = [code.text for code in formation.findall("l:domaine-formation/l:code-ROME", N)]
         assert 1 <= len(codes) <= 3, formation.get("numero")
         seen.update(codes)
-    assert REQUIRED_ROMES <= seen
+    assert seen >= REQUIRED_ROMES
 
 
 def test_codes_have_the_lheo_shape(tree):
@@ -210,7 +231,7 @@ def test_sessions_dates_and_recruitment(tree):
     for action in _all(tree, ".//l:action"):
         starts = [s.findtext("l:periode/l:debut", namespaces=N) for s in action.findall("l:session", N)]
         known = [start for start in starts if start != "00000000"]
-        assert starts[:len(known)] == known == sorted(set(known)), action.get("numero")
+        assert starts[: len(known)] == known == sorted(set(known)), action.get("numero")
     states = Counter(session.findtext("l:etat-recrutement", namespaces=N) for session in sessions)
     assert unknown >= 3 and states["2"] >= 3 and states["3"] >= 3
     assert states["1"] + states[None] > 0.8 * len(sessions)
@@ -281,8 +302,7 @@ def test_providers_are_fictional(tree):
 
 
 def _generate(output: Path) -> bytes:
-    subprocess.run([sys.executable, str(GENERATOR), "--output", str(output)], check=True,
-                   capture_output=True, cwd=ROOT)
+    subprocess.run([sys.executable, str(GENERATOR), "--output", str(output)], check=True, capture_output=True, cwd=ROOT)
     return output.read_bytes()
 
 

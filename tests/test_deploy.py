@@ -5,6 +5,7 @@ endpoints.production.yml needs, no secret is written down, Rasa runs several rep
 several Sanic workers and no sticky session, nginx knows every replica, the ports agree, and
 the commands name files that exist.
 """
+
 from __future__ import annotations
 
 import re
@@ -43,6 +44,7 @@ def is_reference(key: str, value: str) -> bool:
 
 # --- reading the files ---------------------------------------------------------------------
 
+
 def endpoint_variables() -> set[str]:
     """The ${VAR} that endpoints.production.yml reads (values only, not its comments)."""
     found: set[str] = set()
@@ -76,6 +78,7 @@ def ours(image: str) -> bool:
 
 def compose_command(service: dict) -> list[str]:
     """Entrypoint + command as the container runs them (the image's entrypoint is `rasa`)."""
+
     def as_list(value) -> list[str]:
         return value.split() if isinstance(value, str) else [str(v) for v in value]
 
@@ -84,12 +87,15 @@ def compose_command(service: dict) -> list[str]:
 
 
 def compose_rasa_services() -> dict[str, dict]:
-    return {name: svc for name, svc in compose()["services"].items()
-            if compose_command(svc)[:2] == ["rasa", "run"] and "--enable-api" in compose_command(svc)}
+    return {
+        name: svc
+        for name, svc in compose()["services"].items()
+        if compose_command(svc)[:2] == ["rasa", "run"] and "--enable-api" in compose_command(svc)
+    }
 
 
 def has_role(cmd: list[str], role: str) -> bool:
-    return cmd[:len(ROLE_PREFIXES[role])] == ROLE_PREFIXES[role]
+    return cmd[: len(ROLE_PREFIXES[role])] == ROLE_PREFIXES[role]
 
 
 def compose_role(role: str) -> dict[str, dict]:
@@ -156,8 +162,10 @@ def nginx_conf() -> str:
 
 
 def nginx_upstreams() -> dict[str, list[str]]:
-    return {name: re.findall(r"^\s*server\s+([^\s;]+)", body, re.MULTILINE)
-            for name, body in re.findall(r"upstream\s+(\w+)\s*\{(.*?)\}", nginx_conf(), re.DOTALL)}
+    return {
+        name: re.findall(r"^\s*server\s+([^\s;]+)", body, re.MULTILINE)
+        for name, body in re.findall(r"upstream\s+(\w+)\s*\{(.*?)\}", nginx_conf(), re.DOTALL)
+    }
 
 
 def nginx_location_upstream(path: str) -> str:
@@ -168,11 +176,20 @@ def nginx_location_upstream(path: str) -> str:
 
 # --- every Rasa container gets what endpoints.production.yml reads ---------------------------
 
+
 def test_endpoints_production_reads_the_documented_variables():
     assert endpoint_variables() == {
-        "BOT_ACTION_URL", "BOT_TRACKER_DB_HOST", "BOT_TRACKER_DB_PORT", "BOT_TRACKER_DB_NAME",
-        "BOT_TRACKER_DB_USER", "BOT_TRACKER_DB_PASSWORD", "BOT_REDIS_HOST", "BOT_REDIS_PORT",
-        "BOT_REDIS_PASSWORD", "BOT_REDIS_DB"}
+        "BOT_ACTION_URL",
+        "BOT_TRACKER_DB_HOST",
+        "BOT_TRACKER_DB_PORT",
+        "BOT_TRACKER_DB_NAME",
+        "BOT_TRACKER_DB_USER",
+        "BOT_TRACKER_DB_PASSWORD",
+        "BOT_REDIS_HOST",
+        "BOT_REDIS_PORT",
+        "BOT_REDIS_PASSWORD",
+        "BOT_REDIS_DB",
+    }
 
 
 def test_every_compose_rasa_container_gets_every_endpoint_variable():
@@ -193,13 +210,24 @@ def test_every_k8s_rasa_container_gets_every_endpoint_variable():
         assert not missing, f"{obj['_file']} {container['name']} lacks {sorted(missing)}"
 
 
-@pytest.mark.parametrize("role, needed", [
-    ("actions", {"BOT_DATABASE_URL"}),
-    ("web", {"BOT_DATABASE_URL", "BOT_RASA_URL", "BOT_ALLOWED_ORIGINS", "BOT_CONSEILLER_SECRET"}),
-    ("catalog-import", {"BOT_DATABASE_URL"}),
-    ("retention", {"BOT_TRACKER_DB_HOST", "BOT_TRACKER_DB_PORT", "BOT_TRACKER_DB_NAME",
-                   "BOT_TRACKER_DB_USER", "BOT_TRACKER_DB_PASSWORD"}),
-])
+@pytest.mark.parametrize(
+    "role, needed",
+    [
+        ("actions", {"BOT_DATABASE_URL"}),
+        ("web", {"BOT_DATABASE_URL", "BOT_RASA_URL", "BOT_ALLOWED_ORIGINS", "BOT_CONSEILLER_SECRET"}),
+        ("catalog-import", {"BOT_DATABASE_URL"}),
+        (
+            "retention",
+            {
+                "BOT_TRACKER_DB_HOST",
+                "BOT_TRACKER_DB_PORT",
+                "BOT_TRACKER_DB_NAME",
+                "BOT_TRACKER_DB_USER",
+                "BOT_TRACKER_DB_PASSWORD",
+            },
+        ),
+    ],
+)
 def test_the_other_roles_get_their_variables(role, needed):
     services = compose_role(role)
     assert services, f"compose: no {role} service"
@@ -215,14 +243,16 @@ def test_the_other_roles_get_their_variables(role, needed):
 
 # --- no secret written in any deployment file -----------------------------------------------
 
+
 def test_k8s_secrets_come_only_from_secret_key_refs():
     assert not k8s("Secret"), "a Secret manifest would put the values in the repository"
     for obj in workloads():
         for container in pod_spec(obj)["containers"]:
             for item in container.get("env", []):
                 if SECRET_NAME.search(item["name"]):
-                    assert "secretKeyRef" in item.get("valueFrom", {}), \
+                    assert "secretKeyRef" in item.get("valueFrom", {}), (
                         f"{obj['_file']} {container['name']}: {item['name']} must come from a secretKeyRef"
+                    )
             cmd = k8s_command(container)
             for flag in ("--auth-token", "--requirepass"):
                 if flag in cmd:
@@ -238,7 +268,9 @@ def test_compose_secrets_come_only_from_the_environment():
         env = compose_env(service)
         for key, value in env.items():
             if SECRET_NAME.search(key):
-                assert is_reference(key, value) and "$(" not in value, f"compose {name}: {key} must be ${{VAR}}, not a value"
+                assert is_reference(key, value) and "$(" not in value, (
+                    f"compose {name}: {key} must be ${{VAR}}, not a value"
+                )
         cmd = compose_command(service)
         for flag in ("--auth-token", "--requirepass"):
             if flag in cmd:
@@ -256,6 +288,7 @@ def test_env_example_holds_no_secret():
 def test_no_secret_value_in_any_yaml_of_deploy():
     """A last net over every YAML file of deploy/: a key (or an env item) named like a secret
     never holds a value, only a reference."""
+
     def walk(node, where: str) -> None:
         if isinstance(node, dict):
             if isinstance(node.get("name"), str) and SECRET_NAME.search(node["name"]):
@@ -283,6 +316,7 @@ def test_dockerignore_keeps_local_state_and_secrets_out_of_the_image():
 
 # --- several replicas, several workers, no sticky session -----------------------------------
 
+
 def test_endpoints_production_uses_the_redis_lock_store():
     """Rasa honours SANIC_WORKERS > 1 only with a lock store other than the in-memory one."""
     endpoints = yaml.safe_load((ROOT / "endpoints.production.yml").read_text(encoding="utf-8"))
@@ -298,7 +332,9 @@ def test_compose_runs_two_rasa_replicas_with_several_workers():
 
 
 def test_k8s_runs_two_rasa_replicas_with_several_workers():
-    deployments = [obj for obj in k8s("Deployment") if any(is_rasa_server(k8s_command(c)) for c in pod_spec(obj)["containers"])]
+    deployments = [
+        obj for obj in k8s("Deployment") if any(is_rasa_server(k8s_command(c)) for c in pod_spec(obj)["containers"])
+    ]
     assert len(deployments) == 1
     assert deployments[0]["spec"]["replicas"] >= 2
     container = next(c for c in pod_spec(deployments[0])["containers"] if is_rasa_server(k8s_command(c)))
@@ -307,8 +343,11 @@ def test_k8s_runs_two_rasa_replicas_with_several_workers():
 
 
 def test_actions_run_two_pods_in_k8s():
-    deployments = [obj for obj in k8s("Deployment")
-                   if any(has_role(k8s_command(c), "actions") for c in pod_spec(obj)["containers"])]
+    deployments = [
+        obj
+        for obj in k8s("Deployment")
+        if any(has_role(k8s_command(c), "actions") for c in pod_spec(obj)["containers"])
+    ]
     assert len(deployments) == 1 and deployments[0]["spec"]["replicas"] >= 2
 
 
@@ -324,6 +363,7 @@ def test_no_sticky_session_anywhere():
 
 
 # --- nginx knows every replica --------------------------------------------------------------
+
 
 def test_nginx_proxies_to_every_rasa_replica():
     services = compose_rasa_services()
@@ -348,8 +388,11 @@ def test_the_web_pages_relay_chat_to_the_load_balancer():
     web = next(iter(compose_role("web").values()))
     url = urlsplit(compose_env(web)["BOT_RASA_URL"])
     assert url.hostname in compose()["services"] and "nginx" in compose()["services"][url.hostname]["image"]
-    server = next(body for body in re.findall(r"server\s*\{(.*?)\n\}", nginx_conf(), re.DOTALL)
-                  if re.search(rf"listen\s+{url.port}\s*;", body))
+    server = next(
+        body
+        for body in re.findall(r"server\s*\{(.*?)\n\}", nginx_conf(), re.DOTALL)
+        if re.search(rf"listen\s+{url.port}\s*;", body)
+    )
     assert re.search(r"proxy_pass\s+http://(\w+)", server).group(1) == nginx_location_upstream("/webhooks/")
 
 
@@ -361,6 +404,7 @@ def test_compose_mounts_the_nginx_config():
 
 # --- ports agree ----------------------------------------------------------------------------
 
+
 def container_ports(container: dict) -> dict[str, int]:
     ports = {}
     for port in container.get("ports", []):
@@ -371,9 +415,12 @@ def container_ports(container: dict) -> dict[str, int]:
 
 
 def pods_selected(selector: dict) -> list[dict]:
-    return [obj for obj in workloads()
-            if obj["kind"] in ("Deployment", "StatefulSet")
-            and selector.items() <= obj["spec"]["template"]["metadata"]["labels"].items()]
+    return [
+        obj
+        for obj in workloads()
+        if obj["kind"] in ("Deployment", "StatefulSet")
+        and selector.items() <= obj["spec"]["template"]["metadata"]["labels"].items()
+    ]
 
 
 def test_k8s_container_ports_probes_and_commands_agree():
@@ -400,8 +447,9 @@ def test_k8s_services_select_one_workload_and_reach_its_port():
             ports.update(container_ports(container))
         for port in service["spec"]["ports"]:
             assert str(port.get("targetPort", port["port"])) in ports, f"Service {name}: targetPort not in the pod"
-            assert ports[str(port.get("targetPort", port["port"]))] == port["port"], \
+            assert ports[str(port.get("targetPort", port["port"]))] == port["port"], (
                 f"Service {name}: port {port['port']} differs from the container's (one port per role everywhere)"
+            )
 
 
 def test_k8s_ingress_and_urls_point_at_existing_services():
@@ -426,8 +474,12 @@ def test_k8s_ingress_and_urls_point_at_existing_services():
 
 
 def test_k8s_ingress_exposes_the_channels_and_the_pages_not_the_rasa_api():
-    paths = {path["path"]: path["backend"]["service"]["name"]
-             for ingress in k8s("Ingress") for rule in ingress["spec"]["rules"] for path in rule["http"]["paths"]}
+    paths = {
+        path["path"]: path["backend"]["service"]["name"]
+        for ingress in k8s("Ingress")
+        for rule in ingress["spec"]["rules"]
+        for path in rule["http"]["paths"]
+    }
     assert paths == {"/webhooks": "electromob-rasa", "/socket.io": "electromob-rasa", "/": "electromob-web"}
 
 
@@ -444,17 +496,24 @@ def test_compose_ports_agree():
         actions = services[action_url.hostname]
         assert int(option(compose_command(actions), "--port")) == action_url.port
         assert compose_env(rasa)["BOT_TRACKER_DB_HOST"] in services and compose_env(rasa)["BOT_REDIS_HOST"] in services
-    (web_name, web), = compose_role("web").items()
+    ((web_name, web),) = compose_role("web").items()
     web_port = option(compose_command(web), "--port")
     assert nginx_upstreams()[nginx_location_upstream("/")] == [f"{web_name}:{web_port}"]
 
 
 # --- commands name files that exist ---------------------------------------------------------
 
+
 def all_commands() -> list[tuple[str, list[str]]]:
-    commands = [(f"compose {name}", compose_command(svc)) for name, svc in compose()["services"].items() if "build" in svc]
-    commands += [(f"{obj['_file']} {c['name']}", k8s_command(c)) for obj in workloads()
-                 for c in pod_spec(obj)["containers"] if ours(c["image"])]
+    commands = [
+        (f"compose {name}", compose_command(svc)) for name, svc in compose()["services"].items() if "build" in svc
+    ]
+    commands += [
+        (f"{obj['_file']} {c['name']}", k8s_command(c))
+        for obj in workloads()
+        for c in pod_spec(obj)["containers"]
+        if ours(c["image"])
+    ]
     return commands
 
 
@@ -496,7 +555,7 @@ def test_the_image_follows_rasa_conventions_and_the_pinned_version():
 
 
 def test_compose_and_kustomization_name_files_that_exist():
-    for name, service in compose()["services"].items():
+    for service in compose()["services"].values():
         if "build" in service:
             context = (DEPLOY / service["build"]["context"]).resolve()
             assert context == ROOT
@@ -524,13 +583,25 @@ def test_the_deployment_guide_names_the_files_and_the_secret():
     guide = (ROOT / "docs" / "deploiement.md").read_text(encoding="utf-8")
     for needle in ("docker-compose.yml", "make run-production", "kubectl apply -k deploy/kubernetes"):
         assert needle in guide, needle
-    refs = [ref for obj in workloads() for c in pod_spec(obj)["containers"] for item in c.get("env", [])
-            for ref in [item.get("valueFrom", {}).get("secretKeyRef")] if ref]
+    refs = [
+        ref
+        for obj in workloads()
+        for c in pod_spec(obj)["containers"]
+        for item in c.get("env", [])
+        for ref in [item.get("valueFrom", {}).get("secretKeyRef")]
+        if ref
+    ]
     (secret,) = {ref["name"] for ref in refs}
     assert re.search(rf"kubectl (-n electromob )?create secret generic {secret}\b", guide)
     keys = {ref["key"] for ref in refs}
     for key in keys:
         assert f"--from-literal={key}=" in guide, f"the kubectl create secret command lacks {key}"
-    for variable in endpoint_variables() | {"SANIC_WORKERS", "BOT_RASA_TOKEN", "BOT_ALLOWED_ORIGINS",
-                                            "BOT_DATABASE_URL", "BOT_CONSEILLER_SECRET", "BOT_RASA_URL"}:
+    for variable in endpoint_variables() | {
+        "SANIC_WORKERS",
+        "BOT_RASA_TOKEN",
+        "BOT_ALLOWED_ORIGINS",
+        "BOT_DATABASE_URL",
+        "BOT_CONSEILLER_SECRET",
+        "BOT_RASA_URL",
+    }:
         assert f"`{variable}`" in guide, f"the variables table lacks {variable}"

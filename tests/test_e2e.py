@@ -4,6 +4,7 @@ The catalog is one the project has never seen (tests/conftest.py); the sessions 
 assistant shows must be the first page of `python -m bot catalog search` for the same
 criteria. The servers start once for the whole test session.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -24,9 +25,8 @@ def custom(messages, kind):
     return [m["custom"] for m in messages if isinstance(m.get("custom"), dict) and m["custom"].get("type") == kind]
 
 
-
 def test_conversation_ends_with_the_sessions_of_the_catalog_search(assistant):
-    servers, client, env = assistant
+    _servers, client, env = assistant
     sender = f"e2e-{uuid.uuid4().hex[:8]}"
     assert say(client, sender, "bonjour")[0]["text"].startswith("Bonjour")
     say(client, sender, "je voudrais devenir technicienne de maintenance des batteries")
@@ -43,24 +43,43 @@ def test_conversation_ends_with_the_sessions_of_the_catalog_search(assistant):
 
     moved = say(client, sender, "et à Arras ?")
     assert custom(moved, "sessions")[0]["commune"]["nom"] == "Arras"
-    assert custom(moved, "sessions")[0]["sessions"] == cli_search(env, "--rome", "H2703", "--insee", "62041", "--rayon", "20")[:5]
+    assert (
+        custom(moved, "sessions")[0]["sessions"]
+        == cli_search(env, "--rome", "H2703", "--insee", "62041", "--rayon", "20")[:5]
+    )
 
 
 def test_counselor_one_liner_gets_results_at_once(assistant):
     _, client, env = assistant
     messages = say(client, f"e2e-{uuid.uuid4().hex[:8]}", "DE bac Lens N1101 30km")
     sessions = custom(messages, "sessions")
-    assert sessions and sessions[0]["sessions"] == cli_search(env, "--rome", "N1101", "--insee", "62498", "--rayon", "30")[:5]
+    assert (
+        sessions
+        and sessions[0]["sessions"] == cli_search(env, "--rome", "N1101", "--insee", "62498", "--rayon", "30")[:5]
+    )
 
 
-@pytest.mark.parametrize("text", ["", "a" * 5000, "🔋🔋🔋", "where can I find a training please",
-                                  "<img src=x onerror=alert(1)>", "'; DROP TABLE session; --", "99999"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "a" * 5000,
+        "🔋🔋🔋",
+        "where can I find a training please",
+        "<img src=x onerror=alert(1)>",
+        "'; DROP TABLE session; --",
+        "99999",
+    ],
+)
 def test_odd_input_gets_a_short_french_answer_and_the_conversation_goes_on(assistant, text):
     _, client, _ = assistant
     sender = f"e2e-{uuid.uuid4().hex[:8]}"
     answer = say(client, sender, text)
     assert answer and all(m.get("text") or m.get("custom") for m in answer)
-    assert any(word in (answer[0].get("text") or "") for word in ("Pardon", "Je ", "Bonjour", "Pour ", "Dans ", "Quel", "Voici"))
+    assert any(
+        word in (answer[0].get("text") or "")
+        for word in ("Pardon", "Je ", "Bonjour", "Pour ", "Dans ", "Quel", "Voici")
+    )
     assert say(client, sender, "bonjour")[0]["text"].startswith("Bonjour")
 
 
@@ -84,11 +103,17 @@ def test_http_api_needs_the_token(assistant):
 
 def test_browsers_from_other_origins_are_refused(assistant):
     _, client, _ = assistant
-    refused = client.post("/webhooks/rest/webhook", json={"sender": "x", "message": "bonjour"},
-                          headers={"Origin": "http://pirate.example"})
+    refused = client.post(
+        "/webhooks/rest/webhook",
+        json={"sender": "x", "message": "bonjour"},
+        headers={"Origin": "http://pirate.example"},
+    )
     assert refused.status_code == 403
-    allowed = client.post("/webhooks/rest/webhook", json={"sender": "x", "message": "bonjour"},
-                          headers={"Origin": "http://localhost:8000"})
+    allowed = client.post(
+        "/webhooks/rest/webhook",
+        json={"sender": "x", "message": "bonjour"},
+        headers={"Origin": "http://localhost:8000"},
+    )
     assert allowed.status_code == 200 and allowed.json()[0]["text"].startswith("Bonjour")
 
 
@@ -101,8 +126,9 @@ def test_dead_action_server_gets_an_apology_not_silence(assistant):
         assert answer == [{"recipient_id": sender, "text": APOLOGY}]
     finally:
         servers.restart("actions")
-    assert "Les usines de batteries" in say(client, sender, "quels sont les métiers des batteries ?")[0]["text"], \
+    assert "Les usines de batteries" in say(client, sender, "quels sont les métiers des batteries ?")[0]["text"], (
         "the conversation goes on once the action server is back"
+    )
 
 
 def test_servers_stop_together_on_sigterm(tmp_path):
@@ -119,9 +145,14 @@ def test_servers_stop_together_on_sigterm(tmp_path):
     from tests.conftest import free_port
 
     ports = {"--rasa-port": free_port(), "--actions-port": free_port(), "--web-port": free_port()}
-    run = subprocess.Popen([sys.executable, "-m", "bot.servers", *[str(x) for item in ports.items() for x in item]], cwd=ROOT,
-                           env={**os.environ, "BOT_DATABASE_URL": f"sqlite:///{tmp_path / 'c.sqlite3'}"},
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    run = subprocess.Popen(
+        [sys.executable, "-m", "bot.servers", *[str(x) for item in ports.items() for x in item]],
+        cwd=ROOT,
+        env={**os.environ, "BOT_DATABASE_URL": f"sqlite:///{tmp_path / 'c.sqlite3'}"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         for line in run.stdout:
             if "prêt" in line or "erreur" in line:

@@ -1,4 +1,5 @@
 """The gigafactories of data/reference/employeurs.yml and the lookups of bot/employers.py."""
+
 from __future__ import annotations
 
 import pytest
@@ -8,9 +9,7 @@ from bot.geo import gazetteer
 from bot.jobs import vocabulary
 
 # The sheets of data/reference/metiers.yml an employer may list.
-HIRING_SHEETS = set(
-    "H2705 H2703 H2704 H2701 H2301 H2604 H2912 I1304 I1302 I1309 H1528 H1404 H1303 N1101 N1110".split()
-)
+HIRING_SHEETS = set("H2705 H2703 H2704 H2701 H2301 H2604 H2912 I1304 I1302 I1309 H1528 H1404 H1303 N1101 N1110".split())
 
 
 def by_short_name(name: str):
@@ -45,35 +44,45 @@ def test_jobs_are_known_sheets(employer):
 
 
 def test_sites_resolve_in_the_gazetteer():
-    sites = {"Billy-Berclau": "62132", "Douvrin": "62276", "Lambres-lez-Douai": "59329",
-             "Bourbourg": "59094"}
+    sites = {"Billy-Berclau": "62132", "Douvrin": "62276", "Lambres-lez-Douai": "59329", "Bourbourg": "59094"}
     for name, insee in sites.items():
         resolution = gazetteer().resolve(name)
         assert resolution.status == "ok" and resolution.commune.insee == insee
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("ACC recrute ?", "ACC"),
-    ("est-ce que l'ACC embauche", "ACC"),
-    ("Automotive Cells Company", "ACC"),
-    ("l'usine de Billy-Berclau", "ACC"),
-    ("la gigafactory de douvrin", "ACC"),
-    ("l'usine de verkor", "Verkor"),
-    ("gigafactory de dunkerque", "Verkor"),
-    ("VERKOR à Bourbourg", "Verkor"),
-    ("envision a douai", "Envision AESC"),
-    ("AESC recrute des opérateurs", "Envision AESC"),
-    ("l'usine de batteries de Lambres-lez-Douai", "Envision AESC"),
-    ("j'habite Douai, est-ce que Verkor recrute ?", "Verkor"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("ACC recrute ?", "ACC"),
+        ("est-ce que l'ACC embauche", "ACC"),
+        ("Automotive Cells Company", "ACC"),
+        ("l'usine de Billy-Berclau", "ACC"),
+        ("la gigafactory de douvrin", "ACC"),
+        ("l'usine de verkor", "Verkor"),
+        ("gigafactory de dunkerque", "Verkor"),
+        ("VERKOR à Bourbourg", "Verkor"),
+        ("envision a douai", "Envision AESC"),
+        ("AESC recrute des opérateurs", "Envision AESC"),
+        ("l'usine de batteries de Lambres-lez-Douai", "Envision AESC"),
+        ("j'habite Douai, est-ce que Verkor recrute ?", "Verkor"),
+    ],
+)
 def test_find_employer(text, expected):
     found = find_employer(text)
     assert found is not None and found.nom_court == expected
 
 
-@pytest.mark.parametrize("text", [
-    "accueil", "merci pour votre accueil", "j'accepte", "une usine de batteries", "", "Lens",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "accueil",
+        "merci pour votre accueil",
+        "j'accepte",
+        "une usine de batteries",
+        "",
+        "Lens",
+    ],
+)
 def test_find_employer_needs_a_whole_name(text):
     assert find_employer(text) is None
 
@@ -81,7 +90,7 @@ def test_find_employer_needs_a_whole_name(text):
 def test_nearest_from_lens_is_acc():
     lens = gazetteer().resolve("Lens").commune
     ranked = nearest(lens.lat, lens.lon)
-    assert [employer.nom_court for employer, _ in ranked][0] == "ACC"
+    assert next(employer.nom_court for employer, _ in ranked) == "ACC"
     distances = [km for _, km in ranked]
     assert distances == sorted(distances)
     assert len(ranked) == len(employers())

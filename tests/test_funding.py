@@ -1,4 +1,5 @@
 """The funding guidance of data/reference/financements.yml, read by bot/funding.py."""
+
 from __future__ import annotations
 
 import re
@@ -73,10 +74,16 @@ def test_young_people_hear_about_apprenticeship(statut):
     assert "apprentissage" in fold(" ".join(texts(advice(statut)))).split()
 
 
-@pytest.mark.parametrize("statut, address", [
-    ("demandeur_emploi", "vous"), ("salarie", "vous"), ("etudiant", "vous"),
-    ("lyceen", "tu"), ("collegien", "tu"),
-])
+@pytest.mark.parametrize(
+    "statut, address",
+    [
+        ("demandeur_emploi", "vous"),
+        ("salarie", "vous"),
+        ("etudiant", "vous"),
+        ("lyceen", "tu"),
+        ("collegien", "tu"),
+    ],
+)
 def test_one_form_of_address_per_status(statut, address):
     words = set(fold(" ".join([advice(statut).titre, *advice(statut).points])).split())
     other = {"vous": {"tu", "ton", "ta", "tes", "toi"}, "tu": {"vous", "votre", "vos"}}[address]

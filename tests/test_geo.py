@@ -32,33 +32,46 @@ def test_loaded_once_and_covers_every_commune(gaz):
     assert gaz.by_insee("00000") is None
 
 
-@pytest.mark.parametrize("text", [
-    "Hénin-Beaumont", "henin beaumont", "HENIN-BEAUMONT", "  Hénin Beaumont ", "heninbeaumont",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hénin-Beaumont",
+        "henin beaumont",
+        "HENIN-BEAUMONT",
+        "  Hénin Beaumont ",
+        "heninbeaumont",
+    ],
+)
 def test_accents_case_hyphens_and_spaces_do_not_matter(gaz, text):
     assert ok(gaz.resolve(text)) == HENIN
 
 
-@pytest.mark.parametrize("text, insee", [
-    ("St Quentin", "02691"),
-    ("st-pol-sur-ternoise", "62767"),
-    ("Villeneuve d'Ascq", "59009"),
-    ("villeneuve dascq", "59009"),
-    ("Noeux les mines", "62617"),  # official spelling has the ligature: Nœux-les-Mines
-    ("Marcq en Baroeul", "59378"),
-])
+@pytest.mark.parametrize(
+    "text, insee",
+    [
+        ("St Quentin", "02691"),
+        ("st-pol-sur-ternoise", "62767"),
+        ("Villeneuve d'Ascq", "59009"),
+        ("villeneuve dascq", "59009"),
+        ("Noeux les mines", "62617"),  # official spelling has the ligature: Nœux-les-Mines
+        ("Marcq en Baroeul", "59378"),
+    ],
+)
 def test_saint_abbreviations_apostrophes_and_ligatures(gaz, text, insee):
     assert ok(gaz.resolve(text)) == insee
 
 
-@pytest.mark.parametrize("text, insee", [
-    ("Henin Beaumon", HENIN),
-    ("Valencienne", "59606"),
-    ("Dunkerke", "59183"),
-    ("Armentiere", "59017"),
-    ("Tourcoin", "59599"),
-    ("Lievain", "62510"),
-])
+@pytest.mark.parametrize(
+    "text, insee",
+    [
+        ("Henin Beaumon", HENIN),
+        ("Valencienne", "59606"),
+        ("Dunkerke", "59183"),
+        ("Armentiere", "59017"),
+        ("Tourcoin", "59599"),
+        ("Lievain", "62510"),
+    ],
+)
 def test_small_typos_still_find_the_town(gaz, text, insee):
     assert ok(gaz.resolve(text)) == insee
 
@@ -183,4 +196,3 @@ def test_reference_points_are_in_the_right_place(gaz):
     hauts_de_france = [c for c in gaz.communes() if c.region == "32"]
     assert len(hauts_de_france) > 3700
     assert all(48.8 < c.lat < 51.1 and 1.3 < c.lon < 4.3 for c in hauts_de_france)
-

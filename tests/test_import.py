@@ -1,4 +1,5 @@
 """LHEO import: good files in every flavour, faulty files that leave the catalog untouched."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -8,10 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from bot.catalog import lheo as importer
+from bot.catalog import lheo_writer as f
 from bot.catalog import models as m
 from bot.catalog.lheo import ImportFault, import_file
 from bot.geo import gazetteer
-from bot.catalog import lheo_writer as f
 
 LENS, DOUAI = "62498", "59178"
 
@@ -35,21 +36,34 @@ def sample(path):
             f.formation(
                 "F1",
                 [
-                    f.action("A1", [f.session("S1"), f.session("S2", debut="20270301", fin="20270601", places=12)],
-                             [f.lieu(insee=LENS)]),
-                    f.action("A2", [f.session("S3")], [f.lieu(codepostal="59500", ville="DOUAI"), f.lieu(lat=50.3, lon=3.0)],
-                             modalite=1),
+                    f.action(
+                        "A1",
+                        [f.session("S1"), f.session("S2", debut="20270301", fin="20270601", places=12)],
+                        [f.lieu(insee=LENS)],
+                    ),
+                    f.action(
+                        "A2",
+                        [f.session("S3")],
+                        [f.lieu(codepostal="59500", ville="DOUAI"), f.lieu(lat=50.3, lon=3.0)],
+                        modalite=1,
+                    ),
                 ],
                 romes=("H2705", "H2701"),
             ),
-            f.formation("F2", [f.action("A3", [f.session("S4", debut="00000000", fin="00000000")], modalite=2)], romes=("I1304",)),
+            f.formation(
+                "F2",
+                [f.action("A3", [f.session("S4", debut="00000000", fin="00000000")], modalite=2)],
+                romes=("I1304",),
+            ),
         ],
     )
 
 
 @pytest.mark.parametrize("namespace", [f.NS_23, f.NS_22, None], ids=["lheo-2.3", "lheo-2.2", "sans-namespace"])
 def test_imports_every_lheo_flavour(engine, tmp_path, namespace):
-    report = import_file(engine, f.write(tmp_path / "offre.xml", [f.formation("F1", [f.action("A1", [f.session("S1")])])], namespace))
+    report = import_file(
+        engine, f.write(tmp_path / "offre.xml", [f.formation("F1", [f.action("A1", [f.session("S1")])])], namespace)
+    )
     assert (report.formations, report.actions, report.sessions) == (1, 1, 1)
     with engine.connect() as conn:
         assert conn.scalar(select(m.session.c.id)) == "S1"
@@ -76,7 +90,9 @@ def test_importing_the_same_file_twice_gives_the_same_catalog(engine, tmp_path):
 
 def test_a_new_version_of_an_offer_replaces_the_old_one(engine, tmp_path):
     import_file(engine, sample(tmp_path / "offre.xml"))
-    updated = f.write(tmp_path / "maj.xml", [f.formation("F1", [f.action("A1", [f.session("S9")], [f.lieu(insee=LENS)])])])
+    updated = f.write(
+        tmp_path / "maj.xml", [f.formation("F1", [f.action("A1", [f.session("S9")], [f.lieu(insee=LENS)])])]
+    )
     import_file(engine, updated)
     with engine.connect() as conn:
         sessions = set(conn.scalars(select(m.session.c.id)))
@@ -96,18 +112,34 @@ def test_places_are_located_by_geolocalisation_then_insee_then_postcode(engine, 
 
 
 def test_unlocatable_place_is_kept_and_reported(engine, tmp_path):
-    path = f.write(tmp_path / "offre.xml", [f.formation("F1", [f.action("A1", [f.session("S1")], [f.lieu(codepostal="00000", ville="NULLEPART")])])])
+    path = f.write(
+        tmp_path / "offre.xml",
+        [f.formation("F1", [f.action("A1", [f.session("S1")], [f.lieu(codepostal="00000", ville="NULLEPART")])])],
+    )
     report = import_file(engine, path)
     assert report.lieux_non_localises == 1
     assert "1 lieux sur 1 non localisés" in report.summary()
 
 
 def test_unknown_and_partial_dates(engine, tmp_path):
-    path = f.write(tmp_path / "offre.xml", [f.formation("F1", [f.action("A1", [
-        f.session("S1", debut="00000000", fin="00000000"),
-        f.session("S2", debut="20270300", fin="99999999"),
-        f.session("S3", debut="20270000", fin="20270200"),
-    ])])])
+    path = f.write(
+        tmp_path / "offre.xml",
+        [
+            f.formation(
+                "F1",
+                [
+                    f.action(
+                        "A1",
+                        [
+                            f.session("S1", debut="00000000", fin="00000000"),
+                            f.session("S2", debut="20270300", fin="99999999"),
+                            f.session("S3", debut="20270000", fin="20270200"),
+                        ],
+                    )
+                ],
+            )
+        ],
+    )
     import_file(engine, path)
     with engine.connect() as conn:
         dates = {r.id: (r.debut, r.fin) for r in conn.execute(select(m.session))}
@@ -117,8 +149,13 @@ def test_unknown_and_partial_dates(engine, tmp_path):
 
 
 def test_markup_and_entities_in_text_fields_become_plain_text(engine, tmp_path):
-    objectif = "<p>Conduire &amp; surveiller une ligne&nbsp;:</p><ul><li>s&eacute;curit&eacute;</li><li>qualité</li></ul>"
-    path = f.write(tmp_path / "offre.xml", [f.formation("F1", [f.action("A1", [f.session("S1")])], intitule="Pilote &amp; régleur", objectif=objectif)])
+    objectif = (
+        "<p>Conduire &amp; surveiller une ligne&nbsp;:</p><ul><li>s&eacute;curit&eacute;</li><li>qualité</li></ul>"
+    )
+    path = f.write(
+        tmp_path / "offre.xml",
+        [f.formation("F1", [f.action("A1", [f.session("S1")])], intitule="Pilote &amp; régleur", objectif=objectif)],
+    )
     import_file(engine, path)
     with engine.connect() as conn:
         row = conn.execute(select(m.formation.c.intitule, m.formation.c.objectif)).one()
@@ -135,17 +172,44 @@ def test_large_file_prints_progress(engine, tmp_path, monkeypatch):
 
 
 FAULTS = {
-    "tronque": ('<?xml version="1.0"?><lheo xmlns="http://lheo.gouv.fr/2.3"><offres><formation numero="X1"><intitule', "XML mal formé"),
+    "tronque": (
+        '<?xml version="1.0"?><lheo xmlns="http://lheo.gouv.fr/2.3"><offres><formation numero="X1"><intitule',
+        "XML mal formé",
+    ),
     "mauvaise-racine": ('<?xml version="1.0"?><catalogue><offres/></catalogue>', "racine <catalogue>"),
-    "namespace-inconnu": ('<?xml version="1.0"?><lheo xmlns="http://example.org/lheo"><offres/></lheo>', "espace de noms"),
+    "namespace-inconnu": (
+        '<?xml version="1.0"?><lheo xmlns="http://example.org/lheo"><offres/></lheo>',
+        "espace de noms",
+    ),
     "vide": ('<?xml version="1.0"?><lheo><offres></offres></lheo>', "aucune <formation>"),
-    "date-invalide": (f.document([f.formation("X1", [f.action("XA", [f.session("XS", debut="20271345")])])]), "date <periode/debut> invalide"),
-    "date-texte": (f.document([f.formation("X1", [f.action("XA", [f.session("XS", fin="bientôt")])])]), "date <periode/fin> invalide"),
-    "session-sans-numero": (f.document([f.formation("X1", [f.action("XA", [f.session("")])])]), "<session> sans attribut numero"),
-    "formation-sans-numero": (f.document([f.formation("", [f.action("XA", [f.session("XS")])])]), "<formation> sans attribut numero"),
-    "numero-en-double": (f.document([f.formation("X1", [f.action("XA", [f.session("XS"), f.session("XS")])])]), "en double"),
-    "rome-invalide": (f.document([f.formation("X1", [f.action("XA", [f.session("XS")])], romes=("Pilote",))]), "code ROME invalide"),
-    "etat-inconnu": (f.document([f.formation("X1", [f.action("XA", [f.session("XS", etat=7)])])]), "<etat-recrutement> a une valeur inconnue"),
+    "date-invalide": (
+        f.document([f.formation("X1", [f.action("XA", [f.session("XS", debut="20271345")])])]),
+        "date <periode/debut> invalide",
+    ),
+    "date-texte": (
+        f.document([f.formation("X1", [f.action("XA", [f.session("XS", fin="bientôt")])])]),
+        "date <periode/fin> invalide",
+    ),
+    "session-sans-numero": (
+        f.document([f.formation("X1", [f.action("XA", [f.session("")])])]),
+        "<session> sans attribut numero",
+    ),
+    "formation-sans-numero": (
+        f.document([f.formation("", [f.action("XA", [f.session("XS")])])]),
+        "<formation> sans attribut numero",
+    ),
+    "numero-en-double": (
+        f.document([f.formation("X1", [f.action("XA", [f.session("XS"), f.session("XS")])])]),
+        "en double",
+    ),
+    "rome-invalide": (
+        f.document([f.formation("X1", [f.action("XA", [f.session("XS")])], romes=("Pilote",))]),
+        "code ROME invalide",
+    ),
+    "etat-inconnu": (
+        f.document([f.formation("X1", [f.action("XA", [f.session("XS", etat=7)])])]),
+        "<etat-recrutement> a une valeur inconnue",
+    ),
 }
 
 

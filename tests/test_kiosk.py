@@ -1,4 +1,5 @@
 """The school kiosk content (data/reference/kiosque.yml) and its loader (bot/kiosk.py)."""
+
 from __future__ import annotations
 
 import re
@@ -120,8 +121,7 @@ def test_the_sample_loads(tmp_path):
     assert [job.rome for job in loaded.jobs] == ["H2705"]
 
 
-@pytest.mark.parametrize("field", ["titre_eleve", "en_bref", "on_aime_si", "a_savoir", "voies",
-                                   "sources"])
+@pytest.mark.parametrize("field", ["titre_eleve", "en_bref", "on_aime_si", "a_savoir", "voies", "sources"])
 def test_a_missing_field_names_the_file_and_the_entry(tmp_path, field):
     data = _sample()
     del data["metiers"][0][field]
@@ -135,7 +135,7 @@ def test_an_unknown_rome_code_is_refused(tmp_path):
     data = _sample()
     data["metiers"][0]["rome"] = "Z9999"
     path = _write(tmp_path, data)
-    with pytest.raises(ValueError, match="Z9999.*inconnu") as error:
+    with pytest.raises(ValueError, match=r"Z9999.*inconnu") as error:
         kiosk._load(path)
     assert str(path) in str(error.value)
 

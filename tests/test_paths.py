@@ -1,4 +1,5 @@
 """Learning paths built on an LHEO catalog (the demonstration one, read here with lxml)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -11,8 +12,23 @@ from bot.text import fold
 
 CATALOG = Path(__file__).resolve().parent.parent / "data" / "catalog" / "demo-electromob.lheo.xml"
 N = {"l": "http://lheo.gouv.fr/2.3"}
-ROMES = ("H2705", "H2703", "H2704", "H2701", "H2301", "H2604", "H2912", "I1304", "I1302", "I1309",
-         "H1528", "H1404", "H1303", "N1101", "N1110")
+ROMES = (
+    "H2705",
+    "H2703",
+    "H2704",
+    "H2701",
+    "H2301",
+    "H2604",
+    "H2912",
+    "I1304",
+    "I1302",
+    "I1309",
+    "H1528",
+    "H1404",
+    "H1303",
+    "N1101",
+    "N1110",
+)
 
 
 def _info(formation: etree._Element) -> FormationInfo:
@@ -33,8 +49,9 @@ def catalog() -> list[FormationInfo]:
     return [_info(f) for f in etree.parse(str(CATALOG)).iterfind(".//l:formation", N)]
 
 
-def _formation(fid: str, intitule: str, heures: int | None = 14, romes=(), formacodes=(),
-               niveau: int | None = 1) -> FormationInfo:
+def _formation(
+    fid: str, intitule: str, heures: int | None = 14, romes=(), formacodes=(), niveau: int | None = 1
+) -> FormationInfo:
     return FormationInfo(fid, intitule, heures, frozenset(romes), frozenset(formacodes), niveau)
 
 
@@ -44,7 +61,7 @@ def test_pilot_path_starts_with_safety_and_reaches_the_core_job(catalog):
     assert len(path) >= 3
     assert "habilitation electrique" in titles[0]
     assert any("conducteur d installations" in t or "pilote de ligne" in t for t in titles[1:])
-    assert [step.pourquoi for step in path] == [s.pourquoi for s in path_steps("H2705")][:len(path)]
+    assert [step.pourquoi for step in path] == [s.pourquoi for s in path_steps("H2705")][: len(path)]
 
 
 @pytest.mark.parametrize("rome", ROMES)
@@ -76,8 +93,12 @@ def test_a_step_no_formation_fits_is_left_out(catalog):
 
 
 def test_a_formation_is_never_used_twice():
-    everything = _formation("X-1", "Habilitation électrique, salle propre, lean et conduite de ligne",
-                            romes={"H2705"}, formacodes={"24049", "42835", "31620", "31652"})
+    everything = _formation(
+        "X-1",
+        "Habilitation électrique, salle propre, lean et conduite de ligne",
+        romes={"H2705"},
+        formacodes={"24049", "42835", "31620", "31652"},
+    )
     path = build_path("H2705", [everything])
     assert [step.formation_id for step in path] == ["X-1"]
 
@@ -94,19 +115,21 @@ def test_formations_of_the_job_come_first_then_relevance_then_duration():
 
 
 def test_ties_go_to_the_most_accessible_then_to_the_identifier():
-    bac = _formation("A", "Titre professionnel Conducteur d'installations", heures=700, formacodes={"31620"},
-                     niveau=14)
-    cap = _formation("B", "Titre professionnel Conducteur d'installations", heures=700, formacodes={"31620"},
-                     niveau=4)  # former scale: niveau V, i.e. 13 today
+    bac = _formation("A", "Titre professionnel Conducteur d'installations", heures=700, formacodes={"31620"}, niveau=14)
+    cap = _formation(
+        "B", "Titre professionnel Conducteur d'installations", heures=700, formacodes={"31620"}, niveau=4
+    )  # former scale: niveau V, i.e. 13 today
     assert build_path("H2705", [bac, cap])[0].formation_id == "B"
-    twin = _formation("A2", "Titre professionnel Conducteur d'installations", heures=700, formacodes={"31620"},
-                      niveau=14)
+    twin = _formation(
+        "A2", "Titre professionnel Conducteur d'installations", heures=700, formacodes={"31620"}, niveau=14
+    )
     assert build_path("H2705", [twin, bac])[0].formation_id == "A"
 
 
 def test_refresher_courses_do_not_start_a_path():
-    refresher = _formation("R", "Recyclage habilitation électrique B0L", heures=4, romes={"H2705"},
-                           formacodes={"24049"})
+    refresher = _formation(
+        "R", "Recyclage habilitation électrique B0L", heures=4, romes={"H2705"}, formacodes={"24049"}
+    )
     assert build_path("H2705", [refresher]) == []
 
 
@@ -122,7 +145,6 @@ def test_a_malformed_paths_file_is_refused_with_the_place_of_the_fault(tmp_path)
     from bot.paths import _load
 
     broken = tmp_path / "parcours.yml"
-    broken.write_text("parcours:\n  H2705:\n    - titre: Sans indice\n      pourquoi: Parce que.\n",
-                      encoding="utf-8")
+    broken.write_text("parcours:\n  H2705:\n    - titre: Sans indice\n      pourquoi: Parce que.\n", encoding="utf-8")
     with pytest.raises(ValueError, match="H2705, étape 1"):
         _load(broken)

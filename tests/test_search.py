@@ -1,4 +1,5 @@
 """Session search: one test per rule of the contract's search semantics."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -6,10 +7,10 @@ import math
 
 import pytest
 
+from bot.catalog import lheo_writer as f
 from bot.catalog.lheo import import_file
 from bot.catalog.search import bounding_box, search_sessions
 from bot.geo import gazetteer, haversine_km
-from bot.catalog import lheo_writer as f
 
 TODAY = dt.date(2027, 1, 10)
 LENS, DOUAI, LILLE, DUNKERQUE, ARRAS = "62498", "59178", "59350", "59183", "62041"
@@ -38,10 +39,14 @@ def one_formation(*actions, romes=("H2705",), numero="F1"):
 
 
 def test_matches_sessions_whose_formation_lists_the_rome_code(engine, tmp_path):
-    hits = search(engine, tmp_path, [
-        one_formation(f.action("A1", [f.session("S1")], [place(LENS)]), romes=("H2301", "H2705")),
-        one_formation(f.action("A2", [f.session("S2")], [place(LENS)]), romes=("I1304",), numero="F2"),
-    ])
+    hits = search(
+        engine,
+        tmp_path,
+        [
+            one_formation(f.action("A1", [f.session("S1")], [place(LENS)]), romes=("H2301", "H2705")),
+            one_formation(f.action("A2", [f.session("S2")], [place(LENS)]), romes=("I1304",), numero="F2"),
+        ],
+    )
     assert ids(hits) == ["S1"]
 
 
@@ -52,41 +57,93 @@ def test_recruitment_state_absent_or_open(engine, tmp_path, etat, eligible):
 
 
 def test_unknown_start_date_is_not_eligible(engine, tmp_path):
-    hits = search(engine, tmp_path, [one_formation(
-        f.action("A1", [f.session("S1", debut="00000000", fin="20270601"), f.session("S2")], [place(LENS)], permanent=1))])
+    hits = search(
+        engine,
+        tmp_path,
+        [
+            one_formation(
+                f.action(
+                    "A1",
+                    [f.session("S1", debut="00000000", fin="20270601"), f.session("S2")],
+                    [place(LENS)],
+                    permanent=1,
+                )
+            )
+        ],
+    )
     assert ids(hits) == ["S2"]
 
 
 def test_session_ending_before_today_is_not_eligible(engine, tmp_path):
-    hits = search(engine, tmp_path, [one_formation(f.action("A1", [
-        f.session("PAST", debut="20261001", fin="20270109"),
-        f.session("ENDS-TODAY", debut="20261001", fin="20270110"),
-    ], [place(LENS)], permanent=1))])
+    hits = search(
+        engine,
+        tmp_path,
+        [
+            one_formation(
+                f.action(
+                    "A1",
+                    [
+                        f.session("PAST", debut="20261001", fin="20270109"),
+                        f.session("ENDS-TODAY", debut="20261001", fin="20270110"),
+                    ],
+                    [place(LENS)],
+                    permanent=1,
+                )
+            )
+        ],
+    )
     assert ids(hits) == ["ENDS-TODAY"]
 
 
 def test_started_session_needs_permanent_entry(engine, tmp_path):
-    hits = search(engine, tmp_path, [
-        one_formation(f.action("FIXED", [f.session("STARTED", debut="20261201"), f.session("STARTS-TODAY", debut="20270110")], [place(LENS)])),
-        one_formation(f.action("OPEN", [f.session("RUNNING", debut="20261201")], [place(LENS)], permanent=1), numero="F2"),
-    ])
+    hits = search(
+        engine,
+        tmp_path,
+        [
+            one_formation(
+                f.action(
+                    "FIXED",
+                    [f.session("STARTED", debut="20261201"), f.session("STARTS-TODAY", debut="20270110")],
+                    [place(LENS)],
+                )
+            ),
+            one_formation(
+                f.action("OPEN", [f.session("RUNNING", debut="20261201")], [place(LENS)], permanent=1), numero="F2"
+            ),
+        ],
+    )
     assert ids(hits) == ["RUNNING", "STARTS-TODAY"]
 
 
 def test_nearest_place_of_the_action_counts(engine, tmp_path):
-    hits = search(engine, tmp_path, [one_formation(f.action("A1", [f.session("S1")], [place(DUNKERQUE), place(DOUAI)]))], radius=30)
+    hits = search(
+        engine,
+        tmp_path,
+        [one_formation(f.action("A1", [f.session("S1")], [place(DUNKERQUE), place(DOUAI)]))],
+        radius=30,
+    )
     assert len(hits) == 1
     assert hits[0].commune == DOUAI
-    assert hits[0].distance == pytest.approx(haversine_km(town(LENS).lat, town(LENS).lon, town(DOUAI).lat, town(DOUAI).lon))
+    assert hits[0].distance == pytest.approx(
+        haversine_km(town(LENS).lat, town(LENS).lon, town(DOUAI).lat, town(DOUAI).lon)
+    )
 
 
 def test_place_point_is_geolocalisation_then_insee_then_postcode(engine, tmp_path):
     lens = town(LENS)
-    hits = search(engine, tmp_path, [
-        one_formation(f.action("A1", [f.session("GEO")], [f.lieu(insee=DOUAI, lat=lens.lat + 0.05, lon=lens.lon)])),
-        one_formation(f.action("A2", [f.session("INSEE")], [f.lieu(insee=DOUAI, codepostal="62000", ville="ARRAS")]), numero="F2"),
-        one_formation(f.action("A3", [f.session("CP")], [f.lieu(codepostal="62000", ville="ARRAS")]), numero="F3"),
-    ], radius=100)
+    hits = search(
+        engine,
+        tmp_path,
+        [
+            one_formation(f.action("A1", [f.session("GEO")], [f.lieu(insee=DOUAI, lat=lens.lat + 0.05, lon=lens.lon)])),
+            one_formation(
+                f.action("A2", [f.session("INSEE")], [f.lieu(insee=DOUAI, codepostal="62000", ville="ARRAS")]),
+                numero="F2",
+            ),
+            one_formation(f.action("A3", [f.session("CP")], [f.lieu(codepostal="62000", ville="ARRAS")]), numero="F3"),
+        ],
+        radius=100,
+    )
     distances = {h.session_id: h.distance for h in hits}
     assert distances["GEO"] == pytest.approx(haversine_km(lens.lat, lens.lon, lens.lat + 0.05, lens.lon))
     assert distances["INSEE"] == pytest.approx(haversine_km(lens.lat, lens.lon, town(DOUAI).lat, town(DOUAI).lon))
@@ -102,35 +159,62 @@ def test_radius_is_inclusive_and_exact(engine, tmp_path):
 
 
 def test_fully_remote_action_is_eligible_at_any_distance_without_distance(engine, tmp_path):
-    hits = search(engine, tmp_path, [
-        one_formation(f.action("REMOTE", [f.session("S1")], [place(DUNKERQUE)], modalite=2)),
-        one_formation(f.action("REMOTE-NOPLACE", [f.session("S2")], modalite=2), numero="F2"),
-        one_formation(f.action("MIXED", [f.session("S3")], [place(DUNKERQUE)], modalite=1), numero="F3"),
-    ], radius=10)
+    hits = search(
+        engine,
+        tmp_path,
+        [
+            one_formation(f.action("REMOTE", [f.session("S1")], [place(DUNKERQUE)], modalite=2)),
+            one_formation(f.action("REMOTE-NOPLACE", [f.session("S2")], modalite=2), numero="F2"),
+            one_formation(f.action("MIXED", [f.session("S3")], [place(DUNKERQUE)], modalite=1), numero="F3"),
+        ],
+        radius=10,
+    )
     assert ids(hits) == ["S1", "S2"]
     assert [h.as_json()["distance_km"] for h in hits] == [None, None]
     assert [h.as_json()["modalite"] for h in hits] == ["distanciel", "distanciel"]
 
 
 def test_order_is_start_date_then_distance_nulls_last_then_id(engine, tmp_path):
-    hits = search(engine, tmp_path, [
-        one_formation(f.action("NEAR", [f.session("B-NEAR"), f.session("LATER", debut="20270201")], [place(LENS)])),
-        one_formation(f.action("FAR", [f.session("A-FAR")], [place(DOUAI)]), numero="F2"),
-        one_formation(f.action("REMOTE", [f.session("0-REMOTE")], modalite=2), numero="F3"),
-        one_formation(f.action("NEAR2", [f.session("A-NEAR")], [place(LENS)]), numero="F4"),
-    ])
+    hits = search(
+        engine,
+        tmp_path,
+        [
+            one_formation(f.action("NEAR", [f.session("B-NEAR"), f.session("LATER", debut="20270201")], [place(LENS)])),
+            one_formation(f.action("FAR", [f.session("A-FAR")], [place(DOUAI)]), numero="F2"),
+            one_formation(f.action("REMOTE", [f.session("0-REMOTE")], modalite=2), numero="F3"),
+            one_formation(f.action("NEAR2", [f.session("A-NEAR")], [place(LENS)]), numero="F4"),
+        ],
+    )
     assert ids(hits) == ["A-NEAR", "B-NEAR", "A-FAR", "0-REMOTE", "LATER"]
 
 
 def test_session_object_fields(engine, tmp_path):
-    hits = search(engine, tmp_path, [one_formation(f.action("A1", [f.session("S1", places=14)], [place(DOUAI)], modalite=1))])
+    hits = search(
+        engine, tmp_path, [one_formation(f.action("A1", [f.session("S1", places=14)], [place(DOUAI)], modalite=1))]
+    )
     session = hits[0].as_json()
-    assert set(session) == {"session_id", "action_id", "formation_id", "intitule", "organisme", "debut", "fin",
-                            "distance_km", "commune", "ville", "modalite", "places"}
+    assert set(session) == {
+        "session_id",
+        "action_id",
+        "formation_id",
+        "intitule",
+        "organisme",
+        "debut",
+        "fin",
+        "distance_km",
+        "commune",
+        "ville",
+        "modalite",
+        "places",
+    }
     assert session["debut"] == "2027-01-15" and session["fin"] == "2027-04-15"
     assert session["distance_km"] == round(session["distance_km"], 1)
     assert (session["commune"], session["modalite"], session["places"]) == (DOUAI, "mixte", 14)
-    assert (session["formation_id"], session["action_id"], session["organisme"]) == ("F1", "A1", "Organisme fictif de test")
+    assert (session["formation_id"], session["action_id"], session["organisme"]) == (
+        "F1",
+        "A1",
+        "Organisme fictif de test",
+    )
 
 
 @pytest.mark.parametrize("lat,radius", [(50.43, 30), (0.0, 100), (-33.9, 250), (89.5, 500)])
@@ -146,5 +230,9 @@ def test_bounding_box_contains_the_whole_circle(lat, radius):
 
 
 def test_place_is_named_by_its_official_commune_name(engine, tmp_path):
-    hits = search(engine, tmp_path, [one_formation(f.action("A1", [f.session("S1")], [f.lieu(codepostal="62110", ville="HENIN BEAUMONT CEDEX")]))])
+    hits = search(
+        engine,
+        tmp_path,
+        [one_formation(f.action("A1", [f.session("S1")], [f.lieu(codepostal="62110", ville="HENIN BEAUMONT CEDEX")]))],
+    )
     assert (hits[0].commune, hits[0].ville) == ("62427", "Hénin-Beaumont")

@@ -4,6 +4,7 @@ The oracle below reads the XML with lxml and applies ../shared/CONTRACT.md's sea
 semantics literally, without the catalog database; both must give the same sessions in
 the same order.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -36,7 +37,11 @@ def random_place(rng):
     commune = gazetteer().by_insee(rng.choice(TOWNS))
     kind = rng.choice(["geo", "insee", "cp"])
     if kind == "geo":
-        return w.lieu(insee=commune.insee, lat=round(commune.lat + rng.uniform(-0.1, 0.1), 5), lon=round(commune.lon + rng.uniform(-0.1, 0.1), 5))
+        return w.lieu(
+            insee=commune.insee,
+            lat=round(commune.lat + rng.uniform(-0.1, 0.1), 5),
+            lon=round(commune.lon + rng.uniform(-0.1, 0.1), 5),
+        )
     if kind == "insee":
         return w.lieu(insee=commune.insee, codepostal=commune.codes_postaux[0], ville=commune.nom.upper())
     return w.lieu(codepostal=commune.codes_postaux[0], ville=commune.nom.upper())
@@ -50,12 +55,32 @@ def random_catalog(rng, today: dt.date) -> list[str]:
             sessions = []
             for si in range(rng.randrange(1, 4)):
                 debut = random_date(rng, today)
-                fin = "00000000" if debut == "00000000" else (
-                    dt.datetime.strptime(debut, "%Y%m%d").date() + dt.timedelta(days=rng.randrange(-10, 200))).strftime("%Y%m%d")
-                sessions.append(w.session(f"S{fi:02d}{ai}{si}", debut, fin, etat=rng.choice([None, None, 1, 2, 3]),
-                                          places=rng.choice([None, 8, 12])))
+                fin = (
+                    "00000000"
+                    if debut == "00000000"
+                    else (
+                        dt.datetime.strptime(debut, "%Y%m%d").date() + dt.timedelta(days=rng.randrange(-10, 200))
+                    ).strftime("%Y%m%d")
+                )
+                sessions.append(
+                    w.session(
+                        f"S{fi:02d}{ai}{si}",
+                        debut,
+                        fin,
+                        etat=rng.choice([None, None, 1, 2, 3]),
+                        places=rng.choice([None, 8, 12]),
+                    )
+                )
             places = [random_place(rng) for _ in range(rng.randrange(0 if rng.random() < 0.1 else 1, 3))]
-            actions.append(w.action(f"A{fi:02d}{ai}", sessions, places, modalite=rng.choice([0, 0, 1, 2]), permanent=int(rng.random() < 0.25)))
+            actions.append(
+                w.action(
+                    f"A{fi:02d}{ai}",
+                    sessions,
+                    places,
+                    modalite=rng.choice([0, 0, 1, 2]),
+                    permanent=int(rng.random() < 0.25),
+                )
+            )
         formations.append(w.formation(f"F{fi:02d}", actions, romes=tuple(rng.sample(ROMES, rng.randrange(1, 3)))))
     return formations
 
@@ -80,18 +105,31 @@ def oracle(path, rome: str, origin, radius: float, today: dt.date) -> list[tuple
             points = []
             for address in action.iterfind("l:lieu-de-formation/l:coordonnees/l:adresse", ns):
                 if address.find("l:geolocalisation", ns) is not None:
-                    points.append((float(address.findtext("l:geolocalisation/l:latitude", namespaces=ns)),
-                                   float(address.findtext("l:geolocalisation/l:longitude", namespaces=ns))))
+                    points.append(
+                        (
+                            float(address.findtext("l:geolocalisation/l:latitude", namespaces=ns)),
+                            float(address.findtext("l:geolocalisation/l:longitude", namespaces=ns)),
+                        )
+                    )
                     continue
                 insee = address.findtext("l:code-INSEE-commune", namespaces=ns)
-                commune = gazetteer().by_insee(insee) if insee else gazetteer().locate(
-                    postcode=address.findtext("l:codepostal", namespaces=ns), ville=address.findtext("l:ville", namespaces=ns))
+                commune = (
+                    gazetteer().by_insee(insee)
+                    if insee
+                    else gazetteer().locate(
+                        postcode=address.findtext("l:codepostal", namespaces=ns),
+                        ville=address.findtext("l:ville", namespaces=ns),
+                    )
+                )
                 if commune:
                     points.append((commune.lat, commune.lon))
             distance = min((haversine(origin, p) for p in points), default=None)
             for session in action.iterfind("l:session", ns):
                 etat = session.findtext("l:etat-recrutement", namespaces=ns)
-                debut, fin = session.findtext("l:periode/l:debut", namespaces=ns), session.findtext("l:periode/l:fin", namespaces=ns)
+                debut, fin = (
+                    session.findtext("l:periode/l:debut", namespaces=ns),
+                    session.findtext("l:periode/l:fin", namespaces=ns),
+                )
                 if etat not in (None, "1") or debut == "00000000" or fin < f"{today:%Y%m%d}":
                     continue
                 if not (debut >= f"{today:%Y%m%d}" or permanent):
@@ -109,13 +147,39 @@ def test_cli_search_equals_the_contract_on_an_unseen_catalog(tmp_path, seed):
     today = dt.date(2027, 3, 1)
     path = w.write(tmp_path / f"inconnu-{seed}.xml", random_catalog(rng, today))
     env = {**os.environ, "BOT_DATABASE_URL": f"sqlite:///{tmp_path / 'c.sqlite3'}"}
-    subprocess.run([sys.executable, "-m", "bot", "catalog", "import", str(path)], cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "bot", "catalog", "import", str(path)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     compared = 0
     for rome in ROMES:
         for insee, radius in (("62498", 15), ("59350", 40), ("80021", 25)):
             result = subprocess.run(
-                [sys.executable, "-m", "bot", "catalog", "search", "--rome", rome, "--insee", insee, "--rayon", str(radius),
-                 "--today", today.isoformat(), "--json"], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+                [
+                    sys.executable,
+                    "-m",
+                    "bot",
+                    "catalog",
+                    "search",
+                    "--rome",
+                    rome,
+                    "--insee",
+                    insee,
+                    "--rayon",
+                    str(radius),
+                    "--today",
+                    today.isoformat(),
+                    "--json",
+                ],
+                cwd=ROOT,
+                env=env,
+                check=True,
+                capture_output=True,
+                text=True,
+            )
             got = [(s["session_id"], s["distance_km"]) for s in json.loads(result.stdout)]
             town = gazetteer().by_insee(insee)
             assert got == oracle(path, rome, (town.lat, town.lon), radius, today), (rome, insee, radius)

@@ -1,4 +1,5 @@
 """The tracker store forgets a conversation when "delete my data" ran, in memory and in SQL."""
+
 from __future__ import annotations
 
 import asyncio
@@ -27,8 +28,9 @@ def store_for(kind, tmp_path, request):
     if kind == "sqlite":
         return ErasingTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "trackers.db"))
     url = make_url(request.getfixturevalue("postgres_database_url"))
-    return ErasingTrackerStore(DOMAIN, dialect="postgresql", host=url.host, port=url.port, db=url.database,
-                               username=url.username)
+    return ErasingTrackerStore(
+        DOMAIN, dialect="postgresql", host=url.host, port=url.port, db=url.database, username=url.username
+    )
 
 
 def conversation(sender, *events):
@@ -38,12 +40,21 @@ def conversation(sender, *events):
 @pytest.mark.parametrize("kind", ["memory", "sqlite", "postgresql"])
 def test_delete_my_data_erases_the_conversation_and_keeps_the_confirmation(kind, tmp_path, request):
     store = store_for(kind, tmp_path, request)
-    before = [UserUttered("j'habite à Lens, mon numéro est le 06 12 34 56 78"), SlotSet("commune", "62498"),
-              ActionExecuted("utter_greet"), BotUttered("Bonjour !")]
+    before = [
+        UserUttered("j'habite à Lens, mon numéro est le 06 12 34 56 78"),
+        SlotSet("commune", "62498"),
+        ActionExecuted("utter_greet"),
+        BotUttered("Bonjour !"),
+    ]
     asyncio.run(store.save(conversation("alice", *before)))
     asyncio.run(store.save(conversation("bob", UserUttered("bonjour"))))
-    erased = [*before, UserUttered("supprimez mes données"), ActionExecuted("action_delete_my_data"),
-              BotUttered("C'est fait"), ActionExecuted("action_listen")]
+    erased = [
+        *before,
+        UserUttered("supprimez mes données"),
+        ActionExecuted("action_delete_my_data"),
+        BotUttered("C'est fait"),
+        ActionExecuted("action_listen"),
+    ]
     asyncio.run(store.save(conversation("alice", *erased)))
 
     kept = asyncio.run(store.retrieve("alice"))
@@ -54,12 +65,19 @@ def test_delete_my_data_erases_the_conversation_and_keeps_the_confirmation(kind,
 
     later = conversation("alice", *kept.events, UserUttered("bonjour"), ActionExecuted("utter_greet"))
     asyncio.run(store.save(later))
-    assert [getattr(e, "text", None) for e in asyncio.run(store.retrieve("alice")).events] == ["C'est fait", None, "bonjour", None]
+    assert [getattr(e, "text", None) for e in asyncio.run(store.retrieve("alice")).events] == [
+        "C'est fait",
+        None,
+        "bonjour",
+        None,
+    ]
 
 
 def test_without_deletion_the_store_keeps_everything(tmp_path):
     store = ErasingTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "trackers.db"))
     asyncio.run(store.save(conversation("carla", UserUttered("bonjour"), ActionExecuted("utter_greet"))))
-    asyncio.run(store.save(conversation("carla", UserUttered("bonjour"), ActionExecuted("utter_greet"), UserUttered("merci"))))
+    asyncio.run(
+        store.save(conversation("carla", UserUttered("bonjour"), ActionExecuted("utter_greet"), UserUttered("merci")))
+    )
     assert [getattr(e, "text", None) for e in asyncio.run(store.retrieve("carla")).events] == ["bonjour", None, "merci"]
     assert set(asyncio.run(store.keys())) == {"carla"}

@@ -1,4 +1,5 @@
 """The web pages over HTTP: counselor access and search, the chat relay, escaping, headers."""
+
 from __future__ import annotations
 
 import os
@@ -31,8 +32,13 @@ def test_counselor_view_needs_the_secret(web):
 def test_counselor_view_says_clearly_when_no_secret_is_set(tmp_path):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "BOT_CONSEILLER_SECRET"}
-    process = subprocess.Popen([sys.executable, "-m", "bot.web", "--port", str(port)], cwd=ROOT, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.web", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         for _ in range(100):
             try:
@@ -44,7 +50,6 @@ def test_counselor_view_says_clearly_when_no_secret_is_set(tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=20)
-
 
 
 def test_counselor_search_is_the_catalog_search(web, assistant):
@@ -64,8 +69,10 @@ def test_counselor_gets_choices_for_an_ambiguous_town_and_an_unknown_job(web):
 
 
 def test_printable_summary_has_path_sessions_and_contacts(web):
-    summary = signed_in(web).get("/conseiller/synthese", params={"metier": "technicien maintenance batterie",
-                                                                  "commune": "Hénin-Beaumont", "rayon": "30"})
+    summary = signed_in(web).get(
+        "/conseiller/synthese",
+        params={"metier": "technicien maintenance batterie", "commune": "Hénin-Beaumont", "rayon": "30"},
+    )
     assert summary.status_code == 200
     assert "Le parcours conseillé" in summary.text and "Les prochaines sessions" in summary.text
     assert "Contacter les organismes" in summary.text and "03 53 01 00 00" in summary.text
@@ -79,10 +86,14 @@ def test_what_counselors_type_is_escaped(web):
 
 def test_chat_relay_talks_to_the_assistant_for_allowed_origins_only(web):
     sender = f"web-{uuid.uuid4().hex[:8]}"
-    reply = httpx.post(f"{web}/chat", json={"sender": sender, "message": "bonjour"}, headers={"Origin": web}, timeout=60)
+    reply = httpx.post(
+        f"{web}/chat", json={"sender": sender, "message": "bonjour"}, headers={"Origin": web}, timeout=60
+    )
     assert reply.status_code == 200 and reply.json()[0]["text"].startswith("Bonjour")
     assert reply.headers["access-control-allow-origin"] == web
-    refused = httpx.post(f"{web}/chat", json={"sender": sender, "message": "bonjour"}, headers={"Origin": "http://pirate.example"})
+    refused = httpx.post(
+        f"{web}/chat", json={"sender": sender, "message": "bonjour"}, headers={"Origin": "http://pirate.example"}
+    )
     assert refused.status_code == 403
     assert httpx.post(f"{web}/chat", json={"message": "bonjour"}).status_code == 400
 
@@ -105,7 +116,9 @@ def test_assets_are_served_locally(web, path):
 
 
 def test_summary_of_an_unclear_search_shows_the_choices_instead(web):
-    reply = signed_in(web).get("/conseiller/synthese", params={"metier": "astronaute", "commune": "Lens", "rayon": "30"})
+    reply = signed_in(web).get(
+        "/conseiller/synthese", params={"metier": "astronaute", "commune": "Lens", "rayon": "30"}
+    )
     assert reply.status_code == 400 and "Métier non reconnu" in reply.text and "H2705" in reply.text
 
 

@@ -1,7 +1,8 @@
 """Database access: one engine per URL, schema created on first use."""
+
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
@@ -10,7 +11,7 @@ from bot import config
 from bot.catalog.models import metadata
 
 
-@lru_cache(maxsize=None)
+@cache
 def _engine_for(url: str) -> Engine:
     engine = create_engine(url, future=True, pool_pre_ping=True)
     if engine.dialect.name == "sqlite":

@@ -4,6 +4,7 @@ One file is one transaction: a fault anywhere rolls the whole file back and is r
 one `ImportFault` naming the file and the line. Formations are parsed one by one with
 lxml's iterparse and cleared once stored, so memory stays bounded on feeds of any size.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -13,9 +14,9 @@ import re
 import sys
 import time
 import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
 from lxml import etree, html
 from sqlalchemy import bindparam, delete, select, update
@@ -150,7 +151,9 @@ class _Parser:
         node = element.find(self.q(path))
         value = (node.text or "").strip() if node is not None else ""
         if not re.fullmatch(r"\d{8}", value):
-            raise self.fault(node if node is not None else element, f"date <{path}> invalide : « {value} » (attendu AAAAMMJJ)")
+            raise self.fault(
+                node if node is not None else element, f"date <{path}> invalide : « {value} » (attendu AAAAMMJJ)"
+            )
         if value == "00000000":
             return None
         if value == "99999999":
@@ -184,7 +187,10 @@ class _Parser:
                         if depth == 1:
                             self._check_root(element)
                         elif depth == 2 and etree.QName(element).localname not in ("offres", "extras"):
-                            raise self.fault(element, f"élément <{etree.QName(element).localname}> inattendu sous <lheo> (attendu <offres>)")
+                            raise self.fault(
+                                element,
+                                f"élément <{etree.QName(element).localname}> inattendu sous <lheo> (attendu <offres>)",
+                            )
                         continue
                     depth -= 1
                     if depth == 2 and etree.QName(element).localname == "formation":
@@ -200,10 +206,16 @@ class _Parser:
                         if show_progress and time.monotonic() - last_shown >= PROGRESS_EVERY_S:
                             last_shown = time.monotonic()
                             percent = 100 * stream.tell() / size
-                            print(f"{self.path.name} : {percent:3.0f} % ({self.report.formations} formations)", file=progress, flush=True)
+                            print(
+                                f"{self.path.name} : {percent:3.0f} % ({self.report.formations} formations)",
+                                file=progress,
+                                flush=True,
+                            )
             except etree.XMLSyntaxError as error:
                 line, column = error.position
-                raise ImportFault(f"{self.path}, ligne {line}, colonne {column} : XML mal formé ({error.msg})") from None
+                raise ImportFault(
+                    f"{self.path}, ligne {line}, colonne {column} : XML mal formé ({error.msg})"
+                ) from None
         if self.report.formations == 0:
             raise ImportFault(f"{self.path} : aucune <formation> dans <offres>")
         store(rows)
@@ -247,7 +259,9 @@ class _Parser:
                 "source": self.path.name,
             }
         )
-        rows.romes.extend({"formation_id": formation_id, "code": code} for code in dict.fromkeys(c.upper() for c in romes))
+        rows.romes.extend(
+            {"formation_id": formation_id, "code": code} for code in dict.fromkeys(c.upper() for c in romes)
+        )
         formacodes = dict.fromkeys(self.all_texts(element, "domaine-formation/code-FORMACODE"))
         rows.formacodes.extend({"formation_id": formation_id, "code": code} for code in formacodes)
         self.report.formations += 1
@@ -300,7 +314,11 @@ class _Parser:
         for financeur in element.iterfind(self.q("organisme-financeur")):
             code = self.text(financeur, "code-financeur")
             if code:
-                financeurs[code] = {"action_id": action_id, "code": code, "places": self.integer(financeur, "nb-places-financees")}
+                financeurs[code] = {
+                    "action_id": action_id,
+                    "code": code,
+                    "places": self.integer(financeur, "nb-places-financees"),
+                }
         rows.financeurs.extend(financeurs.values())
         for place in element.iterfind(self.q("lieu-de-formation")):
             rows.lieux.append(self._lieu(place, action_id))
@@ -334,7 +352,9 @@ class _Parser:
             self.report.lieux_non_localises += 1
         return {
             "action_id": action_id,
-            "nom": self.text(address, "denomination") or self.text(coordonnees, "nom") or (self.all_texts(coordonnees, "ligne") or [None])[0],
+            "nom": self.text(address, "denomination")
+            or self.text(coordonnees, "nom")
+            or (self.all_texts(coordonnees, "ligne") or [None])[0],
             "adresse": ", ".join(self.all_texts(address, "ligne")) or None,
             "code_postal": postcode,
             "ville": ville or (commune.nom if commune else None),

@@ -1,4 +1,5 @@
 """Builds minimal LHEO 2.2/2.3 documents (tests, benchmark), elements in the schema's order."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,7 +9,9 @@ NS_23 = "http://lheo.gouv.fr/2.3"
 NS_22 = "http://www.lheo.org/2.2"
 
 
-def session(numero: str, debut: str = "20270115", fin: str = "20270415", etat: int | None = None, places: int | None = None) -> str:
+def session(
+    numero: str, debut: str = "20270115", fin: str = "20270415", etat: int | None = None, places: int | None = None
+) -> str:
     recrutement = (
         f"<recrutement><modalite-recrutement>1</modalite-recrutement><nb-places>{places}</nb-places></recrutement>"
         if places is not None
@@ -22,7 +25,13 @@ def session(numero: str, debut: str = "20270115", fin: str = "20270415", etat: i
     )
 
 
-def lieu(insee: str | None = None, codepostal: str = "00000", ville: str = "", lat: float | None = None, lon: float | None = None) -> str:
+def lieu(
+    insee: str | None = None,
+    codepostal: str = "00000",
+    ville: str = "",
+    lat: float | None = None,
+    lon: float | None = None,
+) -> str:
     parts = [f"<ligne>Plateau technique</ligne><codepostal>{codepostal}</codepostal><ville>{escape(ville)}</ville>"]
     if insee:
         parts.append(f"<code-INSEE-commune>{insee}</code-INSEE-commune>")
@@ -31,7 +40,14 @@ def lieu(insee: str | None = None, codepostal: str = "00000", ville: str = "", l
     return f"<lieu-de-formation><coordonnees><adresse>{''.join(parts)}</adresse></coordonnees></lieu-de-formation>"
 
 
-def action(numero: str, sessions: list[str], lieux: list[str] = (), modalite: int = 0, permanent: int = 0, heures: int | None = 35) -> str:
+def action(
+    numero: str,
+    sessions: list[str],
+    lieux: list[str] = (),
+    modalite: int = 0,
+    permanent: int = 0,
+    heures: int | None = 35,
+) -> str:
     heures_xml = f"<nombre-heures-total>{heures}</nombre-heures-total>" if heures is not None else ""
     return (
         f'<action numero="{numero}"><rythme-formation>Temps plein</rythme-formation>'
@@ -43,11 +59,18 @@ def action(numero: str, sessions: list[str], lieux: list[str] = (), modalite: in
     )
 
 
-def formation(numero: str, actions: list[str], romes: tuple[str, ...] = ("H2705",), intitule: str = "Pilote de ligne (test)",
-              objectif: str = "Conduire une ligne.", organisme: str = "Organisme fictif de test") -> str:
+def formation(
+    numero: str,
+    actions: list[str],
+    romes: tuple[str, ...] = ("H2705",),
+    intitule: str = "Pilote de ligne (test)",
+    objectif: str = "Conduire une ligne.",
+    organisme: str = "Organisme fictif de test",
+) -> str:
     codes = "".join(f"<code-ROME>{code}</code-ROME>" for code in romes)
     return (
-        f'<formation numero="{numero}"><domaine-formation><code-FORMACODE>24049</code-FORMACODE>{codes}</domaine-formation>'
+        f'<formation numero="{numero}"><domaine-formation><code-FORMACODE>24049</code-FORMACODE>{codes}'
+        f"</domaine-formation>"
         f"<intitule-formation>{escape(intitule)}</intitule-formation><objectif-formation>{escape(objectif)}</objectif-formation>"
         f"<resultats-attendus>Titre</resultats-attendus><contenu-formation>Modules</contenu-formation>"
         f"<certifiante>0</certifiante><contact-formation><coordonnees/></contact-formation>"
@@ -56,7 +79,8 @@ def formation(numero: str, actions: list[str], romes: tuple[str, ...] = ("H2705"
         f"<SIRET-organisme-formation><SIRET>00000000000018</SIRET></SIRET-organisme-formation>"
         f"<nom-organisme>{escape(organisme)}</nom-organisme><raison-sociale>{escape(organisme)}</raison-sociale>"
         f"<coordonnees-organisme><coordonnees><adresse><ligne>1 rue de l'Exemple</ligne><codepostal>62300</codepostal>"
-        f"<ville>Lens</ville></adresse><telfixe><numtel>03 53 01 00 00</numtel></telfixe><courriel>contact@example.org</courriel>"
+        f"<ville>Lens</ville></adresse><telfixe><numtel>03 53 01 00 00</numtel></telfixe>"
+        f"<courriel>contact@example.org</courriel>"
         f"</coordonnees></coordonnees-organisme><contact-organisme><coordonnees/></contact-organisme>"
         f"</organisme-formation-responsable></formation>"
     )

@@ -2,6 +2,7 @@
 
 Identifiers are the LHEO `numero` attributes of `formation`, `action` and `session`.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import (

@@ -1,4 +1,5 @@
 """Reads of the catalog that the assistant and the CLI share, besides the session search."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -32,11 +33,17 @@ def formations_info(engine: Engine) -> list[FormationInfo]:
     with engine.connect() as conn:
         for formation_id, code in conn.execute(select(m.formation_rome.c.formation_id, m.formation_rome.c.code)):
             romes[formation_id].add(code)
-        for formation_id, code in conn.execute(select(m.formation_formacode.c.formation_id, m.formation_formacode.c.code)):
+        for formation_id, code in conn.execute(
+            select(m.formation_formacode.c.formation_id, m.formation_formacode.c.code)
+        ):
             formacodes[formation_id].add(code)
-        rows = conn.execute(select(m.formation.c.id, m.formation.c.intitule, m.formation.c.heures, m.formation.c.niveau_entree)).all()
+        rows = conn.execute(
+            select(m.formation.c.id, m.formation.c.intitule, m.formation.c.heures, m.formation.c.niveau_entree)
+        ).all()
     infos = [
-        FormationInfo(row.id, row.intitule, row.heures, frozenset(romes[row.id]), frozenset(formacodes[row.id]), row.niveau_entree)
+        FormationInfo(
+            row.id, row.intitule, row.heures, frozenset(romes[row.id]), frozenset(formacodes[row.id]), row.niveau_entree
+        )
         for row in rows
     ]
     _formations_cache[key] = (version, infos)
@@ -61,12 +68,18 @@ def formation_details(engine: Engine, formation_id: str) -> dict | None:
     """A formation with its provider and its actions' hours, teaching modes and funders."""
     f, o, a, fin = m.formation, m.organisme, m.action, m.action_financeur
     with engine.connect() as conn:
-        row = conn.execute(select(f, o.c.nom.label("organisme"), o.c.telephone, o.c.courriel, o.c.web)
-                           .join(o, o.c.id == f.c.organisme_id).where(f.c.id == formation_id)).first()
+        row = conn.execute(
+            select(f, o.c.nom.label("organisme"), o.c.telephone, o.c.courriel, o.c.web)
+            .join(o, o.c.id == f.c.organisme_id)
+            .where(f.c.id == formation_id)
+        ).first()
         if row is None:
             return None
-        actions = conn.execute(select(a.c.id, a.c.heures, a.c.modalite_enseignement, a.c.entrees_sorties_permanentes)
-                               .where(a.c.formation_id == formation_id).order_by(a.c.id)).all()
+        actions = conn.execute(
+            select(a.c.id, a.c.heures, a.c.modalite_enseignement, a.c.entrees_sorties_permanentes)
+            .where(a.c.formation_id == formation_id)
+            .order_by(a.c.id)
+        ).all()
         funders = sorted(set(conn.scalars(select(fin.c.code).where(fin.c.action_id.in_([x.id for x in actions])))))
     details = dict(row._mapping)
     details["actions"] = [dict(x._mapping) for x in actions]

@@ -3,6 +3,7 @@
 A bounding box in SQL keeps only the places that may be within the radius; the exact
 great-circle distance then decides, and the nearest place of an action counts.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -73,14 +74,27 @@ def bounding_box(lat: float, lon: float, radius_km: float) -> tuple[float, float
     return lat - dlat, lat + dlat, lon - dlon, lon + dlon
 
 
-def search_sessions(engine: Engine, rome: str, lat: float, lon: float, radius_km: float, today: dt.date) -> list[SessionHit]:
+def search_sessions(
+    engine: Engine, rome: str, lat: float, lon: float, radius_km: float, today: dt.date
+) -> list[SessionHit]:
     """Eligible sessions of job `rome` within `radius_km` of (lat, lon), in contract order."""
     lat_min, lat_max, lon_min, lon_max = bounding_box(lat, lon, radius_km)
     s, a, f, r, o, p = m.session, m.action, m.formation, m.formation_rome, m.organisme, m.lieu
     statement = (
         select(
-            s.c.id, s.c.action_id, a.c.formation_id, f.c.intitule, o.c.nom, s.c.debut, s.c.fin, s.c.places,
-            a.c.modalite_enseignement, p.c.insee, p.c.ville, p.c.lat, p.c.lon,
+            s.c.id,
+            s.c.action_id,
+            a.c.formation_id,
+            f.c.intitule,
+            o.c.nom,
+            s.c.debut,
+            s.c.fin,
+            s.c.places,
+            a.c.modalite_enseignement,
+            p.c.insee,
+            p.c.ville,
+            p.c.lat,
+            p.c.lon,
         )
         .select_from(
             r.join(f, f.c.id == r.c.formation_id)

@@ -4,6 +4,7 @@ PostgreSQL and Redis of their own on free ports (scripts/local_services.py), the
 catalog in PostgreSQL, two Rasa replicas of two Sanic workers each, one action server, the
 web pages and nginx in front, as `python -m bot.production` starts them.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -48,14 +49,23 @@ def topology(services, tmp_path_factory):
         pytest.fail(f"no trained model at {DEFAULT_MODEL}: run `make train`")
     postgres, redis_server = services
     port = free_port()
-    env = {**production_environment(postgres, redis_server), "BOT_TODAY": TODAY,
-           "BOT_ALLOWED_ORIGINS": f"http://127.0.0.1:{port}"}
+    env = {
+        **production_environment(postgres, redis_server),
+        "BOT_TODAY": TODAY,
+        "BOT_ALLOWED_ORIGINS": f"http://127.0.0.1:{port}",
+    }
     folder = tmp_path_factory.mktemp("production")
-    production = Production(replicas=REPLICAS, workers=WORKERS, actions=1, port=port, web_port=free_port(), env=env,
-                            log_dir=folder)
+    production = Production(
+        replicas=REPLICAS, workers=WORKERS, actions=1, port=port, web_port=free_port(), env=env, log_dir=folder
+    )
     Production.prepare_databases(env)
-    subprocess.run([sys.executable, "-m", "bot", "catalog", "import", str(DEMO_CATALOG)], cwd=ROOT,
-                   env={**os.environ, **env}, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "bot", "catalog", "import", str(DEMO_CATALOG)],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        check=True,
+        capture_output=True,
+    )
     production.start()
     yield production
     production.stop()
@@ -71,15 +81,25 @@ def events_db(topology):
 def user_texts(engine, sender: str) -> list[str]:
     """What the person said, in the order the conversation's tracker in PostgreSQL holds it."""
     with engine.connect() as conn:
-        rows = conn.execute(text("SELECT data FROM events WHERE sender_id = :s AND type_name = 'user' ORDER BY id"),
-                            {"s": sender}).scalars().all()
+        rows = (
+            conn.execute(
+                text("SELECT data FROM events WHERE sender_id = :s AND type_name = 'user' ORDER BY id"), {"s": sender}
+            )
+            .scalars()
+            .all()
+        )
     return [json.loads(row)["text"] for row in rows]
 
 
 def slots(engine, sender: str) -> dict:
     with engine.connect() as conn:
-        rows = conn.execute(text("SELECT data FROM events WHERE sender_id = :s AND type_name = 'slot' ORDER BY id"),
-                            {"s": sender}).scalars().all()
+        rows = (
+            conn.execute(
+                text("SELECT data FROM events WHERE sender_id = :s AND type_name = 'slot' ORDER BY id"), {"s": sender}
+            )
+            .scalars()
+            .all()
+        )
     values = {}
     for row in rows:
         event = json.loads(row)
@@ -87,15 +107,21 @@ def slots(engine, sender: str) -> dict:
     return values
 
 
-FLOW = ["bonjour", "je voudrais devenir pilote de ligne de production", "je suis demandeur d'emploi",
-        "j'habite a Douai", "50 km", "j'ai un bac pro"]
+FLOW = [
+    "bonjour",
+    "je voudrais devenir pilote de ligne de production",
+    "je suis demandeur d'emploi",
+    "j'habite a Douai",
+    "50 km",
+    "j'ai un bac pro",
+]
 
 
 @dataclass
 class Transcript:
     sender: str
-    sent: list = field(default_factory=list)      # texts whose turn was answered
-    failed: list = field(default_factory=list)    # (text, reason)
+    sent: list = field(default_factory=list)  # texts whose turn was answered
+    failed: list = field(default_factory=list)  # (text, reason)
     answers: list = field(default_factory=list)
 
 
@@ -113,8 +139,11 @@ async def post(client: httpx.AsyncClient, sender: str, message: str) -> tuple[li
     return (response.json(), "") if response.status_code == 200 else (None, f"HTTP {response.status_code}")
 
 
-async def converse(client: httpx.AsyncClient, messages: list[str], sender: str | None = None, pause_s: float = 0.0) -> Transcript:
+async def converse(
+    client: httpx.AsyncClient, messages: list[str], sender: str | None = None, pause_s: float = 0.0
+) -> Transcript:
     from addons.http_guard import APOLOGY
+
     transcript = Transcript(sender or f"scale-{uuid.uuid4().hex[:12]}")
     for message in messages:
         answer, reason = await post(client, transcript.sender, message)
@@ -136,6 +165,7 @@ def run_conversations(url: str, count: int, messages: list[str] = FLOW, pause_s:
         limits = httpx.Limits(max_connections=count, max_keepalive_connections=count)
         async with httpx.AsyncClient(base_url=url, timeout=90, limits=limits) as client:
             return await asyncio.gather(*(converse(client, messages, pause_s=pause_s) for _ in range(count)))
+
     return asyncio.run(all_of_them())
 
 

@@ -3,6 +3,7 @@
 The tests run in this order on one topology: the fault tests come last because they kill
 processes (a killed Rasa replica is not restarted: the last tests run on one replica).
 """
+
 from __future__ import annotations
 
 import os
@@ -14,7 +15,6 @@ import time
 import uuid
 
 import httpx
-import pytest
 from sqlalchemy import create_engine, text
 
 from addons.http_guard import APOLOGY
@@ -42,7 +42,12 @@ def test_turns_alternating_between_replicas_keep_the_form(topology, events_db):
     assert sessions and sessions[0]["metier"]["rome"] == "H2705" and sessions[0]["commune"]["nom"] == "Douai"
     assert user_texts(events_db, sender) == FLOW
     stored = slots(events_db, sender)
-    assert (stored["statut"], stored["commune"], stored["rayon_km"], stored["niveau"]) == ("demandeur_emploi", "59178", 50, "bac")
+    assert (stored["statut"], stored["commune"], stored["rayon_km"], stored["niveau"]) == (
+        "demandeur_emploi",
+        "59178",
+        50,
+        "bac",
+    )
 
 
 def test_fifty_concurrent_conversations_lose_and_cross_nothing(topology, events_db):
@@ -53,7 +58,9 @@ def test_fifty_concurrent_conversations_lose_and_cross_nothing(topology, events_
         assert custom(transcript.answers[-1], "sessions"), "each conversation ends with its sessions"
     senders = {t.sender for t in transcripts}
     with events_db.connect() as conn:
-        stored = set(conn.execute(text("SELECT DISTINCT sender_id FROM events WHERE sender_id LIKE 'scale-%'")).scalars())
+        stored = set(
+            conn.execute(text("SELECT DISTINCT sender_id FROM events WHERE sender_id LIKE 'scale-%'")).scalars()
+        )
     assert senders <= stored
 
 
@@ -74,8 +81,13 @@ def test_retention_command_deletes_old_conversations_only(topology, events_db):
     with events_db.begin() as conn:  # the old conversation's last message was 40 days ago
         conn.execute(text("UPDATE events SET timestamp = timestamp - 40 * 86400 WHERE sender_id = :s"), {"s": old})
     env = {**os.environ, **{k: v for k, v in topology.env.items() if k.startswith("BOT_TRACKER_DB_")}}
-    result = subprocess.run([sys.executable, "-m", "bot", "conversations", "purge", "--older-than-days", "30"], cwd=ROOT,
-                            env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "conversations", "purge", "--older-than-days", "30"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     assert re.match(r"1 conversation\(s\) effacée\(s\)", result.stdout), result.stdout
     assert user_texts(events_db, old) == [] and user_texts(events_db, recent) == ["bonjour"]
@@ -97,22 +109,29 @@ def test_catalog_import_is_never_half_visible_to_searches(topology, tmp_path):
     url = topology.env["BOT_DATABASE_URL"].rsplit("/", 1)[0] + f"/{name}"
     env = {**os.environ, "BOT_DATABASE_URL": url}
     importing = [sys.executable, "-m", "bot", "catalog", "import"]
-    subprocess.run([*importing, str(_catalog(tmp_path / "a.xml", "AVANT", 10))], cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run(
+        [*importing, str(_catalog(tmp_path / "a.xml", "AVANT", 10))], cwd=ROOT, env=env, check=True, capture_output=True
+    )
     lens, today = gazetteer().by_insee("62498"), parse_day(TODAY, "TODAY")
     seen, done = set(), threading.Event()
 
     def search():
         while not done.is_set():
             hits = search_sessions(catalog_engine(url), "H2705", lens.lat, lens.lon, 30, today)
-            seen.add(tuple(sorted({h.as_json()["session_id"].split("-")[0] for h in hits})) + (len(hits),))
+            seen.add((*tuple(sorted({h.as_json()["session_id"].split("-")[0] for h in hits})), len(hits)))
 
     searchers = [threading.Thread(target=search) for _ in range(3)]
     for thread in searchers:
         thread.start()
     try:
         for _ in range(3):  # a large catalog written in many batches, three times over
-            subprocess.run([*importing, str(_catalog(tmp_path / "b.xml", "APRES", 3000))], cwd=ROOT, env=env, check=True,
-                           capture_output=True)
+            subprocess.run(
+                [*importing, str(_catalog(tmp_path / "b.xml", "APRES", 3000))],
+                cwd=ROOT,
+                env=env,
+                check=True,
+                capture_output=True,
+            )
     finally:
         done.set()
         for thread in searchers:
@@ -125,7 +144,9 @@ def test_dead_action_server_gets_an_apology_then_the_conversation_goes_on(topolo
     sender = f"actions-{uuid.uuid4().hex[:8]}"
     topology.kill("actions-1")
     try:
-        assert say(topology.url, sender, "quels sont les métiers des batteries ?") == [{"recipient_id": sender, "text": APOLOGY}]
+        assert say(topology.url, sender, "quels sont les métiers des batteries ?") == [
+            {"recipient_id": sender, "text": APOLOGY}
+        ]
     finally:
         topology.restart("actions-1")
     assert "Les usines de batteries" in say(topology.url, sender, "quels sont les métiers des batteries ?")[0]["text"]
@@ -141,8 +162,9 @@ def test_postgresql_restart_under_load_recovers_by_itself(topology, services, ev
     load.join()
     answered = sum(len(t.sent) for t in during)
     assert answered, "the load ran"
-    assert all(reason in ("excuse",) or reason.startswith("HTTP 5") for t in during for _, reason in t.failed), \
+    assert all(reason in ("excuse",) or reason.startswith("HTTP 5") for t in during for _, reason in t.failed), (
         "during the restart a turn gets an apology, never silence"
+    )
     after = run_conversations(topology.url, 10)
     assert [t.failed for t in after if t.failed] == [], "once PostgreSQL is back, every turn succeeds"
     for transcript in after:
@@ -156,8 +178,9 @@ def test_replica_killed_under_load_loses_nothing(topology, events_db):
     time.sleep(4)
     topology.kill("rasa-2")
     load.join()
-    assert [t.failed for t in results if t.failed] == [], \
+    assert [t.failed for t in results if t.failed] == [], (
         "new turns go to the living replica; a turn cut short by the kill succeeds when sent again"
+    )
     for transcript in results:
         assert user_texts(events_db, transcript.sender) == transcript.sent == FLOW * 2, transcript.sender
     later = run_conversations(topology.url, 10)
@@ -170,12 +193,26 @@ def test_logs_hold_no_message_text_and_no_contact(topology):
     say(topology.url, sender, "oui")
     answer = say(topology.url, sender, f"mon numéro {PHONE}, mon mail {EMAIL}")
     assert any("conseill" in (m.get("text") or "").lower() for m in answer), answer
-    relayed = httpx.post(f"{topology.url}/chat", json={"sender": f"web-{uuid.uuid4().hex[:8]}", "message": "j'habite a Douai"},
-                         headers={"Origin": topology.url}, timeout=60)
+    relayed = httpx.post(
+        f"{topology.url}/chat",
+        json={"sender": f"web-{uuid.uuid4().hex[:8]}", "message": "j'habite a Douai"},
+        headers={"Origin": topology.url},
+        timeout=60,
+    )
     assert relayed.status_code == 200 and relayed.json(), "the web pages relay through nginx too"
     logs = {path.name: path.read_text(encoding="utf-8", errors="replace") for path in topology.log_dir.glob("*.log")}
     assert {"rasa-1.log", "rasa-2.log", "actions-1.log", "web.log", "nginx-access.log"} <= logs.keys()
-    secrets = [PHONE, PHONE.replace(" ", ""), EMAIL, "zorglub", "pilote de ligne de production", "j'habite a Douai",
-               "demandeur d'emploi", "supprimez mes données"]
-    leaks = {(name, secret) for name, content in logs.items() for secret in secrets if secret.lower() in content.lower()}
+    secrets = [
+        PHONE,
+        PHONE.replace(" ", ""),
+        EMAIL,
+        "zorglub",
+        "pilote de ligne de production",
+        "j'habite a Douai",
+        "demandeur d'emploi",
+        "supprimez mes données",
+    ]
+    leaks = {
+        (name, secret) for name, content in logs.items() for secret in secrets if secret.lower() in content.lower()
+    }
     assert leaks == set()
