@@ -38,12 +38,12 @@ $(MODEL): $(INSTALLED) $(TRAINING_DATA)
 
 # Starts the action server and the Rasa server (REST and socket.io), until Ctrl-C.
 run: catalog $(MODEL)
-	$(BIN)/python -m bot.servers --model $(MODEL)
+	$(BIN)/python -m serve.servers --model $(MODEL)
 
 # The production topology on this machine: nginx, 2 Rasa replicas × 2 Sanic workers, PostgreSQL
 # and Redis from the BOT_TRACKER_DB_* / BOT_REDIS_* variables (README, « Mise en production »).
 run-production: nginx $(MODEL)
-	$(BIN)/python -m bot.production --catalog $(DEMO_CATALOG)
+	$(BIN)/python -m serve.production --catalog $(DEMO_CATALOG)
 
 # Chat in the terminal (the action server runs in the background meanwhile).
 shell: catalog $(MODEL)

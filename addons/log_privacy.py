@@ -3,7 +3,7 @@
 Rasa's structured log events may carry the message text, the entities, the slots or the
 bot's answer (for instance the REST channel logs the text at ERROR when handling a message
 fails). Such values are replaced by "[masqué]" before any event is written, at every level.
-The standard-library records get bot/logs.py's filter (tracebacks and quoted data dropped
+The standard-library records get privacy/logs.py's filter (tracebacks and quoted data dropped
 below DEBUG).
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 
 import structlog
 
-from bot import logs
+from privacy import logs
 
 PERSONAL_KEYS = frozenset(
     {

@@ -1,5 +1,4 @@
-"""Command line: `python -m bot catalog import|search|parcours` (see ../shared/CONTRACT.md) and
-`python -m bot conversations purge` (retention of the stored conversations)."""
+"""Command line: `python -m bot catalog import|search|parcours` (see ../shared/CONTRACT.md)."""
 
 from __future__ import annotations
 
@@ -15,7 +14,6 @@ from bot.catalog.db import engine
 from bot.catalog.lheo import ROME_CODE, ImportFault, import_file
 from bot.catalog.queries import learning_path
 from bot.catalog.search import search_sessions
-from bot.conversations import purge
 from bot.geo import Commune, gazetteer
 from bot.jobs import vocabulary
 
@@ -24,16 +22,16 @@ class UsageError(Exception):
     """Wrong arguments: shown as one line, exit code 2."""
 
 
-class _Parser(argparse.ArgumentParser):
+class Parser(argparse.ArgumentParser):
     def error(self, message):  # one line instead of argparse's usage block
         raise UsageError(message)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m bot", description="Assistant Electro'Mob : catalogue des formations.")
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    parser = Parser(prog="python -m bot", description="Assistant Electro'Mob : catalogue des formations.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
     catalog = commands.add_parser("catalog", help="catalogue des formations (LHEO)")
-    actions = catalog.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    actions = catalog.add_subparsers(dest="action", required=True, parser_class=Parser)
 
     importing = actions.add_parser("import", help="importe des fichiers LHEO 2.2 ou 2.3")
     importing.add_argument("files", nargs="+", metavar="FILE")
@@ -51,25 +49,12 @@ def build_parser() -> argparse.ArgumentParser:
     path.add_argument("--rome", required=True, help="code ROME, par ex. H2705")
     path.add_argument("--json", action="store_true", help="les étapes en JSON, et rien d'autre")
 
-    conversations = commands.add_parser("conversations", help="conversations gardées par le profil de production")
-    kept = conversations.add_subparsers(dest="action", required=True, parser_class=_Parser)
-    purging = kept.add_parser("purge", help="efface les conversations inactives depuis plus de N jours")
-    purging.add_argument(
-        "--older-than-days",
-        type=float,
-        required=True,
-        metavar="N",
-        help="durée de conservation en jours après le dernier message",
-    )
-    purging.add_argument("--database-url", help="base des conversations (par défaut d'après BOT_TRACKER_DB_*)")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
-        if args.command == "conversations":
-            return _purge(args)
         if args.action == "import":
             return _import(args.files)
         if args.action == "parcours":
@@ -82,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"erreur : {error}", file=sys.stderr)
         return 1
     except (OperationalError, ArgumentError) as error:
-        print(f"erreur : base de données inaccessible ({_database_name()}) : {_first_line(error)}", file=sys.stderr)
+        print(f"erreur : base de données inaccessible ({_database_name()}) : {first_line(error)}", file=sys.stderr)
         return 1
 
 
@@ -95,23 +80,6 @@ def _import(files: list[str]) -> int:
             print(f"erreur : {fault}", file=sys.stderr)
             failed += 1
     return 1 if failed else 0
-
-
-def _purge(args) -> int:
-    if not args.older_than_days > 0:
-        raise UsageError(f"durée invalide « {args.older_than_days:g} » (attendu un nombre de jours positif)")
-    url = args.database_url or config.tracker_database_url()
-    try:
-        done = purge(url, args.older_than_days)
-    except (OperationalError, ArgumentError) as error:
-        shown = make_url(url).render_as_string(hide_password=True) if "://" in url else url
-        print(f"erreur : base des conversations inaccessible ({shown}) : {_first_line(error)}", file=sys.stderr)
-        return 1
-    print(
-        f"{done.conversations} conversation(s) effacée(s) ({done.events} événements), "
-        f"inactives depuis plus de {args.older_than_days:g} jours."
-    )
-    return 0
 
 
 def _rome(text: str) -> str:
@@ -192,6 +160,6 @@ def _database_name() -> str:
         return "BOT_DATABASE_URL"
 
 
-def _first_line(error: Exception) -> str:
+def first_line(error: Exception) -> str:
     text = str(getattr(error, "orig", None) or error).strip()
     return text.splitlines()[0] if text else type(error).__name__

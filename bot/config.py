@@ -43,38 +43,3 @@ def allowed_origins() -> set[str]:
     """Origins from which browsers may talk to the assistant (BOT_ALLOWED_ORIGINS, comma-separated)."""
     value = os.environ.get("BOT_ALLOWED_ORIGINS", DEFAULT_ORIGINS)
     return {origin.strip().rstrip("/") for origin in value.split(",") if origin.strip()}
-
-
-# The conversations' database of the production profile (endpoints.production.yml), with the
-# values that suit a machine running PostgreSQL locally.
-TRACKER_DB_DEFAULTS = {
-    "BOT_TRACKER_DB_HOST": "127.0.0.1",
-    "BOT_TRACKER_DB_PORT": "5432",
-    "BOT_TRACKER_DB_NAME": "electromob",
-    "BOT_TRACKER_DB_USER": "postgres",
-    "BOT_TRACKER_DB_PASSWORD": "",
-}
-
-
-def tracker_settings(environ: dict | None = None) -> dict:
-    environ = os.environ if environ is None else environ
-    return {key: environ.get(key, default) for key, default in TRACKER_DB_DEFAULTS.items()}
-
-
-def tracker_database_url(environ: dict | None = None) -> str:
-    """SQLAlchemy URL of the conversations' database (BOT_TRACKER_DB_*)."""
-    from sqlalchemy.engine import URL
-
-    env = tracker_settings(environ)
-    try:
-        port = int(env["BOT_TRACKER_DB_PORT"])
-    except ValueError:
-        raise ConfigError(f"BOT_TRACKER_DB_PORT : port invalide « {env['BOT_TRACKER_DB_PORT']} »") from None
-    return URL.create(
-        "postgresql",
-        username=env["BOT_TRACKER_DB_USER"],
-        password=env["BOT_TRACKER_DB_PASSWORD"] or None,
-        host=env["BOT_TRACKER_DB_HOST"],
-        port=port,
-        database=env["BOT_TRACKER_DB_NAME"],
-    ).render_as_string(hide_password=False)

@@ -41,8 +41,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from addons.http_guard import APOLOGY
 from bot.config import ROOT
-from bot.servers import DEFAULT_MODEL, Servers, free_port
 from scripts.benchlib import machine, percentile
+from serve.servers import DEFAULT_MODEL, Servers, free_port
 
 DEMO_CATALOG = ROOT / "data" / "catalog" / "demo-electromob.lheo.xml"
 TODAY = "2026-12-01"  # the demo sessions start in January 2027

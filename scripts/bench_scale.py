@@ -1,7 +1,7 @@
 """Load benchmark through the load balancer: the production topology with 1, then 2 Rasa replicas.
 
 Starts PostgreSQL and Redis of its own (scripts/local_services.py), imports the demo catalog,
-then for each replica count starts `bot.production` (nginx in front, one action server) and
+then for each replica count starts `serve.production` (nginx in front, one action server) and
 drives the same simulated conversations as scripts/bench_assistant.py through nginx. Prints
 throughput, p95 and the scaling ratio; asserts nothing about time.
 
@@ -24,11 +24,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.config import ROOT
-from bot.production import Production
-from bot.servers import DEFAULT_MODEL, free_port
 from scripts.bench_assistant import DEMO_CATALOG, TODAY, MemorySampler, drive
 from scripts.benchlib import machine, percentile
 from scripts.local_services import LocalPostgres, LocalRedis, ensure_nginx, production_environment
+from serve.production import Production
+from serve.servers import DEFAULT_MODEL, free_port
 
 
 def measure(replicas: int, workers: int, env: dict, folder: Path, conversations: int, rounds: int) -> dict:

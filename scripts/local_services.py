@@ -15,8 +15,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.production import production_env
-from bot.servers import free_port
+from serve.production import production_env
+from serve.servers import free_port
 
 
 def apt_install(package: str) -> None:

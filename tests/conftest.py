@@ -20,7 +20,7 @@ from bot.catalog.db import engine as catalog_engine
 from bot.catalog.models import metadata
 from bot.config import ROOT
 from bot.geo import gazetteer
-from bot.servers import DEFAULT_MODEL, Servers, free_port
+from serve.servers import DEFAULT_MODEL, Servers, free_port
 
 # The development and CI machines run PostgreSQL here; a user's fresh machine may not.
 POSTGRES_URL = os.environ.get("BOT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")

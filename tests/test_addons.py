@@ -67,7 +67,7 @@ def _log_failure(level: int) -> str:
 
     from sqlalchemy.exc import OperationalError
 
-    from bot import logs
+    from privacy import logs
 
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)

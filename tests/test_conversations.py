@@ -1,4 +1,4 @@
-"""Retention: `python -m bot conversations purge` deletes whole conversations gone quiet for N days."""
+"""Retention: `python -m serve conversations purge` deletes whole conversations gone quiet for N days."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 from sqlalchemy.engine import make_url
 
 from bot.config import ROOT
-from bot.conversations import purge
+from serve.retention import purge
 from tests.test_tracker_store import conversation, store_for
 
 DAY = 86400
@@ -45,7 +45,7 @@ def test_purge_deletes_conversations_whose_last_message_is_older_than_the_period
 
 def purge_cli(*args: str, **env: str):
     return subprocess.run(
-        [sys.executable, "-m", "bot", "conversations", "purge", *args],
+        [sys.executable, "-m", "serve", "conversations", "purge", *args],
         cwd=ROOT,
         env={**os.environ, **env},
         capture_output=True,

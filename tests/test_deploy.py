@@ -28,9 +28,9 @@ URL_PASSWORD = re.compile(r"^[a-z0-9+]+://(?:\$\{[^}]*\}|[^:@/]*):(\$\{[^}]*\}|[
 # How each role other than the Rasa server starts (entrypoint + command).
 ROLE_PREFIXES = {
     "actions": ["rasa", "run", "actions"],
-    "web": ["python", "-m", "bot.web"],
+    "web": ["python", "-m", "serve.web"],
     "catalog-import": ["python", "-m", "bot", "catalog", "import"],
-    "retention": ["python", "-m", "bot", "conversations", "purge"],
+    "retention": ["python", "-m", "serve", "conversations", "purge"],
 }
 
 

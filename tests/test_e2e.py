@@ -146,7 +146,7 @@ def test_servers_stop_together_on_sigterm(tmp_path):
 
     ports = {"--rasa-port": free_port(), "--actions-port": free_port(), "--web-port": free_port()}
     run = subprocess.Popen(
-        [sys.executable, "-m", "bot.servers", *[str(x) for item in ports.items() for x in item]],
+        [sys.executable, "-m", "serve.servers", *[str(x) for item in ports.items() for x in item]],
         cwd=ROOT,
         env={**os.environ, "BOT_DATABASE_URL": f"sqlite:///{tmp_path / 'c.sqlite3'}"},
         stdout=subprocess.PIPE,

@@ -33,7 +33,7 @@ def test_counselor_view_says_clearly_when_no_secret_is_set(tmp_path):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "BOT_CONSEILLER_SECRET"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot.web", "--port", str(port)],
+        [sys.executable, "-m", "serve.web", "--port", str(port)],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -155,7 +155,7 @@ class _FlakyRasa:
 def test_chat_relay_sends_a_message_again_once_when_a_replica_died(monkeypatch, failures, answer, calls):
     import asyncio
 
-    from bot import web as pages
+    from serve import web as pages
 
     rasa = _FlakyRasa(failures)
     monkeypatch.setenv("BOT_RASA_URL", rasa.url)

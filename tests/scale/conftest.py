@@ -2,7 +2,7 @@
 
 PostgreSQL and Redis of their own on free ports (scripts/local_services.py), the demo
 catalog in PostgreSQL, two Rasa replicas of two Sanic workers each, one action server, the
-web pages and nginx in front, as `python -m bot.production` starts them.
+web pages and nginx in front, as `python -m serve.production` starts them.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from bot.config import ROOT
-from bot.production import Production
-from bot.servers import DEFAULT_MODEL, free_port
 from scripts.local_services import LocalPostgres, LocalRedis, ensure_nginx, production_environment
+from serve.production import Production
+from serve.servers import DEFAULT_MODEL, free_port
 
 DEMO_CATALOG = ROOT / "data" / "catalog" / "demo-electromob.lheo.xml"
 TODAY = "2026-12-01"

@@ -82,7 +82,7 @@ def test_retention_command_deletes_old_conversations_only(topology, events_db):
         conn.execute(text("UPDATE events SET timestamp = timestamp - 40 * 86400 WHERE sender_id = :s"), {"s": old})
     env = {**os.environ, **{k: v for k, v in topology.env.items() if k.startswith("BOT_TRACKER_DB_")}}
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "conversations", "purge", "--older-than-days", "30"],
+        [sys.executable, "-m", "serve", "conversations", "purge", "--older-than-days", "30"],
         cwd=ROOT,
         env=env,
         capture_output=True,

@@ -1,7 +1,7 @@
 """Starts the action server, the Rasa server and the web pages, waits until all answer,
 stops them together.
 
-    python -m bot.servers [--model models/model.tar.gz] [--rasa-port 5005] [--actions-port 5055] [--web-port 8000]
+    python -m serve.servers [--model models/model.tar.gz] [--rasa-port 5005] [--actions-port 5055] [--web-port 8000]
 
 Used by `make run` and by the end-to-end tests. The Rasa HTTP API is protected by a token:
 BOT_RASA_TOKEN, or a random one made for this run (printed). The REST and socket.io
@@ -76,7 +76,7 @@ def rasa_server_command(port: int, token: str, model: Path, endpoints: Path) -> 
 
 
 def web_command(port: int) -> list[str]:
-    return [sys.executable, "-m", "bot.web", "--port", str(port)]
+    return [sys.executable, "-m", "serve.web", "--port", str(port)]
 
 
 @dataclass
@@ -236,7 +236,7 @@ class Servers(Supervisor):
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot.servers", description="Démarre l'assistant Electro'Mob.")
+    parser = argparse.ArgumentParser(prog="python -m serve.servers", description="Démarre l'assistant Electro'Mob.")
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
     parser.add_argument("--rasa-port", type=int, default=5005)
     parser.add_argument("--actions-port", type=int, default=5055)

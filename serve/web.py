@@ -1,6 +1,6 @@
 """The web pages: the regional site's demo with the chat widget, the counselor view, the kiosk.
 
-    python -m bot.web [--host 127.0.0.1] [--port 8000]
+    python -m serve.web [--host 127.0.0.1] [--port 8000]
 
 - `/` demo page of the regional website embedding the widget (one `<script>` tag);
 - `/static/…` the widget and the pages' assets, served locally (no CDN);
@@ -257,7 +257,7 @@ class _CounselorQuery:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot.web", description="Pages web de l'assistant Electro'Mob.")
+    parser = argparse.ArgumentParser(prog="python -m serve.web", description="Pages web de l'assistant Electro'Mob.")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     args = parser.parse_args(argv)

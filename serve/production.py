@@ -1,6 +1,6 @@
 """The production topology on one machine: nginx in front of several Rasa replicas.
 
-    python -m bot.production [--replicas 2] [--workers 2] [--actions 1] [--port 8080]
+    python -m serve.production [--replicas 2] [--workers 2] [--actions 1] [--port 8080]
                              [--catalog FILE.xml] [--model models/model.tar.gz]
 
 - nginx (Debian package) listens on --port and shares the REST and socket.io channels among
@@ -31,8 +31,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.config import ROOT, ConfigError, tracker_database_url, tracker_settings
-from bot.servers import (
+from bot.config import ROOT, ConfigError
+from serve.servers import (
     DEFAULT_MODEL,
     StartupError,
     Supervisor,
@@ -43,6 +43,7 @@ from bot.servers import (
     require_model,
     web_command,
 )
+from serve.settings import tracker_database_url, tracker_settings
 
 REDIS_DEFAULTS = {
     "BOT_REDIS_HOST": "127.0.0.1",
@@ -106,7 +107,7 @@ def nginx_conf(
     listen 127.0.0.1:{actions[0]};
     location / {{ proxy_pass http://actions; proxy_next_upstream error http_502; }}
   }}"""
-    return f"""# Written by bot/production.py for this run; see deploy/ for real infrastructure.
+    return f"""# Written by serve/production.py for this run; see deploy/ for real infrastructure.
 {user}worker_processes 1;
 pid {folder / "nginx.pid"};
 error_log {folder / "nginx-error.log"} warn;
@@ -232,7 +233,7 @@ class Production(Supervisor):
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot.production", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m serve.production", description=__doc__.splitlines()[0])
     parser.add_argument("--replicas", type=int, default=2, help="répliques du serveur Rasa (2)")
     parser.add_argument("--workers", type=int, default=2, help="workers Sanic par réplique (2)")
     parser.add_argument("--actions", type=int, default=1, help="serveurs d'actions (1)")

@@ -1,0 +1,60 @@
+"""Command line of the serving side: `python -m serve conversations purge --older-than-days N`
+(retention of the conversations stored by the production profile)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+
+from bot import config
+from bot.cli import Parser, UsageError, first_line
+from serve.retention import purge
+from serve.settings import tracker_database_url
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = Parser(prog="python -m serve", description="Assistant Electro'Mob : exploitation.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+    conversations = commands.add_parser("conversations", help="conversations gardées par le profil de production")
+    kept = conversations.add_subparsers(dest="action", required=True, parser_class=Parser)
+    purging = kept.add_parser("purge", help="efface les conversations inactives depuis plus de N jours")
+    purging.add_argument(
+        "--older-than-days",
+        type=float,
+        required=True,
+        metavar="N",
+        help="durée de conservation en jours après le dernier message",
+    )
+    purging.add_argument("--database-url", help="base des conversations (par défaut d'après BOT_TRACKER_DB_*)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        return _purge(build_parser().parse_args(argv))
+    except UsageError as error:
+        print(f"python -m serve : {error}", file=sys.stderr)
+        return 2
+    except config.ConfigError as error:
+        print(f"erreur : {error}", file=sys.stderr)
+        return 1
+
+
+def _purge(args) -> int:
+    if not args.older_than_days > 0:
+        raise UsageError(f"durée invalide « {args.older_than_days:g} » (attendu un nombre de jours positif)")
+    url = args.database_url or tracker_database_url()
+    try:
+        done = purge(url, args.older_than_days)
+    except (OperationalError, ArgumentError) as error:
+        shown = make_url(url).render_as_string(hide_password=True) if "://" in url else url
+        print(f"erreur : base des conversations inaccessible ({shown}) : {first_line(error)}", file=sys.stderr)
+        return 1
+    print(
+        f"{done.conversations} conversation(s) effacée(s) ({done.events} événements), "
+        f"inactives depuis plus de {args.older_than_days:g} jours."
+    )
+    return 0
