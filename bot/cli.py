@@ -1,4 +1,4 @@
-"""Command line: `python -m bot catalog import|search|parcours` (see ../shared/CONTRACT.md)."""
+"""Command line: `python -m bot catalog import|search|parcours` (see docs/contrat.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Settings read from the environment (see ../shared/CONTRACT.md, "Environment")."""
+"""Settings read from the environment (see docs/contrat.md, "Environnement")."""
 
 from __future__ import annotations
 

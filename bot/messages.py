@@ -1,7 +1,7 @@
 """What the assistant says about results: plain French texts and the contract's custom payloads.
 
 Every bot message keeps a plain text for text-only channels; the `sessions` and `parcours`
-payloads (../shared/CONTRACT.md, "Messages the channels render") are built here too.
+payloads (docs/contrat.md, "Messages que les canaux affichent") are built here too.
 """
 
 from __future__ import annotations

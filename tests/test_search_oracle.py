@@ -1,6 +1,6 @@
 """The CLI against a plain reading of the contract, on random LHEO files it has never seen.
 
-The oracle below reads the XML with lxml and applies ../shared/CONTRACT.md's search
+The oracle below reads the XML with lxml and applies docs/contrat.md's search
 semantics literally, without the catalog database; both must give the same sessions in
 the same order.
 """

@@ -1,4 +1,4 @@
-"""Upcoming sessions for a job around a point, as ../shared/CONTRACT.md defines them.
+"""Upcoming sessions for a job around a point, as docs/contrat.md ("Sémantique de la recherche") defines them.
 
 A bounding box in SQL keeps only the places that may be within the radius; the exact
 great-circle distance then decides, and the nearest place of an action counts.
