@@ -16,6 +16,7 @@ from bot.catalog.queries import learning_path
 from bot.catalog.search import search_sessions
 from bot.geo import Commune, gazetteer
 from bot.jobs import vocabulary
+from bot.results import MAX_RADIUS_KM, MIN_RADIUS_KM
 
 
 class UsageError(Exception):
@@ -106,8 +107,8 @@ def _path(args) -> int:
 
 def _search(args) -> int:
     rome = _rome(args.rome)
-    if not 0 < args.rayon <= 1000:
-        raise UsageError(f"rayon invalide « {args.rayon:g} » (attendu entre 0 et 1000 km)")
+    if not MIN_RADIUS_KM <= args.rayon <= MAX_RADIUS_KM:
+        raise UsageError(f"rayon invalide « {args.rayon:g} » (attendu entre {MIN_RADIUS_KM:g} et {MAX_RADIUS_KM:g} km)")
     today = config.parse_day(args.today, "--today") if args.today else config.today()
     commune = _commune(args)
     hits = search_sessions(engine(), rome, commune.lat, commune.lon, args.rayon, today)

@@ -9,10 +9,10 @@ from pathlib import Path
 import yaml
 
 from bot.config import REFERENCE_DIR
+from bot.contract import STATUTS
 
 FINANCEMENTS_PATH = REFERENCE_DIR / "financements.yml"
 # The statuses of the interface contract (entity `statut`), and the advice for an unknown one.
-STATUTS = ("demandeur_emploi", "salarie", "etudiant", "lyceen", "collegien")
 GENERAL = "general"
 
 

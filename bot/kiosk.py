@@ -1,6 +1,11 @@
-"""The school kiosk: the jobs of data/reference/kiosque.yml told to collégiens and lycéens
-(what you do in a day, what you should like, what to know, the school paths), plus the
-kiosk's greeting and its advice on whom to talk to."""
+"""The school kiosk, and whom the assistant talks to.
+
+- The audience of a conversation: the regional site (vous) or the school kiosk (tu, buttons,
+  nothing personal asked or kept), and pupils on the site (tu). Everything that differs between
+  them is decided here; the actions and the web pages ask.
+- The jobs of data/reference/kiosque.yml told to collégiens and lycéens (what you do in a day,
+  what you should like, what to know, the school paths).
+"""
 
 from __future__ import annotations
 
@@ -12,9 +17,65 @@ from pathlib import Path
 import yaml
 
 from bot.config import REFERENCE_DIR
+from bot.contract import PUPILS
 from bot.jobs import vocabulary
+from bot.wording import TU, VOUS
 
 KIOSQUE_PATH = REFERENCE_DIR / "kiosque.yml"
+# The `mode` of the channel's metadata (the widget's data-mode).
+SITE, KIOSK = "site", "kiosque"
+# The kiosk starts over after this many seconds without a touch (the page may ask for another
+# value within the bounds).
+IDLE_S, IDLE_MIN_S, IDLE_MAX_S = 90, 2, 600
+# Buttons: (key of the label in data/textes.yml, intent). No kiosk button leads to a question
+# about the person.
+KIOSK_MENU = (
+    ("bouton.decouvrir_metiers", "ask_jobs"),
+    ("bouton.qui_recrute", "ask_employers"),
+    ("bouton.cout_formation", "ask_funding"),
+)
+SITE_MENU = (
+    ("bouton.decouvrir_metiers", "ask_jobs"),
+    ("bouton.trouver_formation", "search_training"),
+    ("bouton.qui_paie", "ask_funding"),
+    ("bouton.conseiller", "request_counselor"),
+)
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Whom the assistant talks to in a conversation."""
+
+    kiosk: bool = False
+    pupil: bool = False
+
+    @property
+    def register(self) -> str:
+        """ "tu" for pupils and at the kiosk, else "vous"."""
+        return TU if self.kiosk or self.pupil else VOUS
+
+    @property
+    def reads_profile(self) -> bool:
+        """The kiosk reads nothing personal in what is typed or touched."""
+        return not self.kiosk
+
+    def menu(self) -> tuple[tuple[str, str], ...]:
+        """The buttons that say what the assistant can do."""
+        return KIOSK_MENU if self.kiosk else SITE_MENU
+
+
+def audience(mode: str | None, statut: str | None = None) -> Audience:
+    """The audience of a channel `mode` ("site", "kiosque") and a person's status."""
+    return Audience(kiosk=mode == KIOSK, pupil=statut in PUPILS)
+
+
+def idle_seconds(asked: object) -> int:
+    """The kiosk's inactivity delay asked by a page, within bounds (default IDLE_S)."""
+    try:
+        return min(max(int(str(asked)), IDLE_MIN_S), IDLE_MAX_S)
+    except ValueError:
+        return IDLE_S
+
 
 _JOB_FIELDS = ("rome", "titre_eleve", "en_bref", "on_aime_si", "a_savoir", "voies", "sources")
 _URL = re.compile(r"https?://\S+")
@@ -35,8 +96,6 @@ class KioskJob:
 
 @dataclass(frozen=True)
 class _Kiosque:
-    accueil: str
-    conseil: str
     jobs: tuple[KioskJob, ...]
 
 
@@ -51,23 +110,12 @@ def kiosk_job(rome: str) -> KioskJob | None:
     return next((job for job in _load(KIOSQUE_PATH).jobs if job.rome == code), None)
 
 
-def accueil() -> str:
-    """The kiosk's greeting."""
-    return _load(KIOSQUE_PATH).accueil
-
-
-def conseil() -> str:
-    """Whom to talk to about one's orientation (the kiosk itself contacts nobody)."""
-    return _load(KIOSQUE_PATH).conseil
-
-
 @cache
 def _load(path: Path) -> _Kiosque:
     """Reads and checks kiosque.yml."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict):
         raise ValueError(f"{path} : le fichier doit contenir un dictionnaire")
-    texts = {key: _text(data.get(key), f"{path} : « {key} »") for key in ("accueil", "conseil")}
     entries = data.get("metiers")
     if not isinstance(entries, list) or not entries:
         raise ValueError(f"{path} : clé « metiers » absente ou vide")
@@ -76,7 +124,7 @@ def _load(path: Path) -> _Kiosque:
     duplicates = sorted({code for code in codes if codes.count(code) > 1})
     if duplicates:
         raise ValueError(f"{path} : codes ROME en double : {', '.join(duplicates)}")
-    return _Kiosque(texts["accueil"], texts["conseil"], jobs)
+    return _Kiosque(jobs)
 
 
 def _job(path: Path, number: int, raw: object) -> KioskJob:

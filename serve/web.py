@@ -30,25 +30,38 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import config
+from bot import config, kiosk
 from bot.catalog.db import engine
 from bot.catalog.queries import formation_details, learning_path
-from bot.catalog.search import search_sessions
 from bot.config import allowed_origins
 from bot.geo import gazetteer
 from bot.jobs import vocabulary
-from bot.messages import MODALITE_LABELS, french_date, km
+from bot.messages import french_date, km, modalite_label
+from bot.results import (
+    DEFAULT_RADIUS_KM,
+    MAX_RADIUS_KM,
+    MIN_RADIUS_KM,
+    find_sessions,
+    nearest_session,
+    reach_km,
+    wider_radii,
+)
+from bot.wording import say
 
 WEB_DIR = config.ROOT / "web"
 COOKIE = "electromob_conseiller"
 MAX_MESSAGE = 5000
 SUMMARY_SESSIONS = 12
-KIOSK_IDLE_S = 90
 RELAY_RETRY_S = 1.0
-MODALITES = {code: label.capitalize() for code, label in MODALITE_LABELS.items()}  # "Sur place"…
 
 templates = Environment(loader=FileSystemLoader(WEB_DIR / "templates"), autoescape=select_autoescape(["html"]))
-templates.filters.update(date_fr=french_date, km=km)
+templates.filters.update(date_fr=french_date, km=km, modalite=modalite_label)
+templates.globals.update(rayon_min=MIN_RADIUS_KM, rayon_max=MAX_RADIUS_KM, kiosque=kiosk.KIOSK)
+# The words the widget writes on session cards (web/static/electromob-chat.js asks /chat/libelles).
+WIDGET_LABELS = {
+    "mois": [say(f"mois.{number}") for number in range(1, 13)],
+    "modalites": {code: modalite_label(code) for code in ("presentiel", "mixte", "distanciel")},
+}
 
 
 def rasa_url() -> str:
@@ -102,13 +115,16 @@ def create_app() -> Sanic:
         return page("demo.html")
 
     @app.get("/kiosque")
-    async def kiosk(request: Request) -> HTTPResponse:
-        # ?inactivite=N: seconds of inactivity before the kiosk starts over (2 to 600, default 90)
-        try:
-            idle = min(max(int(request.args.get("inactivite", KIOSK_IDLE_S)), 2), 600)
-        except ValueError:
-            idle = KIOSK_IDLE_S
-        return page("kiosque.html", idle=idle)
+    async def kiosk_page(request: Request) -> HTTPResponse:
+        # ?inactivite=N: seconds of inactivity before the kiosk starts over (bounds in bot/kiosk.py)
+        return page("kiosque.html", idle=kiosk.idle_seconds(request.args.get("inactivite", kiosk.IDLE_S)))
+
+    @app.get("/chat/libelles")
+    async def labels(request: Request) -> HTTPResponse:
+        # The words the widget puts on the session cards, from data/textes.yml.
+        origin = request.headers.get("origin")
+        cors = {"Access-Control-Allow-Origin": origin, "Vary": "Origin"} if origin in allowed_origins() else {}
+        return response.json(WIDGET_LABELS, headers={**cors, "Cache-Control": "max-age=3600"})
 
     @app.route("/chat", methods=["POST", "OPTIONS"])
     async def chat(request: Request) -> HTTPResponse:
@@ -194,7 +210,7 @@ class _CounselorQuery:
     def __init__(self, args):
         self.metier = (args.get("metier") or "").strip()[:200]
         self.commune = (args.get("commune") or "").strip()[:200]
-        self.rayon = (args.get("rayon") or "30").strip()[:6]
+        self.rayon = (args.get("rayon") or f"{DEFAULT_RADIUS_KM:g}").strip()[:6]
         self.du = (args.get("du") or "").strip()[:10]
         self.au = (args.get("au") or "").strip()[:10]
         self.submitted = bool(self.metier or self.commune)
@@ -208,35 +224,29 @@ class _CounselorQuery:
         job = vocabulary().resolve(self.metier)
         if job.status != "ok":
             choices = [job.metier, *job.alternatives] if job.metier else vocabulary().battery()
-            return {
-                "erreur": f"Métier non reconnu : « {self.metier} ». Précisez, par exemple :",
-                "choix_metiers": choices,
-            }
+            return {"erreur": say("page_conseiller.metier_inconnu", metier=self.metier), "choix_metiers": choices}
         town = gazetteer().resolve(self.commune)
         if town.status != "ok":
             choices = ([town.commune] if town.commune else []) + list(town.alternatives)
-            return {
-                "erreur": f"Commune {'ambiguë' if town.status == 'ambiguous' else 'inconnue'} : « {self.commune} ».",
-                "choix_communes": choices,
-                "metier": job.metier,
-            }
+            key = "commune_ambigue" if town.status == "ambiguous" else "commune_inconnue"
+            error = say(f"page_conseiller.{key}", commune=self.commune)
+            return {"erreur": error, "choix_communes": choices, "metier": job.metier}
         try:
             radius = float(self.rayon.replace(",", "."))
             start = dt.date.fromisoformat(self.du) if self.du else None
             end = dt.date.fromisoformat(self.au) if self.au else None
         except ValueError:
-            return {"erreur": "Rayon ou dates invalides (dates au format AAAA-MM-JJ)."}
-        if not 0 < radius <= 1000:
-            return {"erreur": "Le rayon doit être compris entre 1 et 1000 km."}
+            return {"erreur": say("page_conseiller.saisie_invalide")}
+        if not MIN_RADIUS_KM <= radius <= MAX_RADIUS_KM:
+            bounds = {"min": f"{MIN_RADIUS_KM:g}", "max": f"{MAX_RADIUS_KM:g}"}
+            return {"erreur": say("page_conseiller.rayon_hors_bornes", **bounds)}
         catalog = engine()
         commune = town.commune
-        sessions = [
-            hit.as_json()
-            for hit in search_sessions(catalog, job.metier.rome, commune.lat, commune.lon, radius, config.today())
-        ]
+        today = config.today()
+        within = find_sessions(catalog, job.metier.rome, commune, radius, today)
         sessions = [
             s
-            for s in sessions
+            for s in within
             if (not start or s["debut"] >= start.isoformat()) and (not end or s["debut"] <= end.isoformat())
         ]
         providers = {}
@@ -244,6 +254,8 @@ class _CounselorQuery:
             if session["organisme"] not in providers:
                 details = formation_details(catalog, session["formation_id"]) or {}
                 providers[session["organisme"]] = {k: details.get(k) for k in ("telephone", "courriel", "web")}
+        # Nothing within the radius, whatever the dates: the nearest session and wider radii.
+        nearest = None if within else nearest_session(catalog, job.metier.rome, commune, today)
         return {
             "metier": job.metier,
             "commune": commune,
@@ -251,8 +263,10 @@ class _CounselorQuery:
             "sessions": sessions,
             "parcours": learning_path(catalog, job.metier.rome),
             "organismes": providers,
-            "modalites": MODALITES,
             "resume": sessions[:SUMMARY_SESSIONS],
+            "plus_proche": nearest,
+            "rayons": [] if within else wider_radii(radius),
+            "rayon_plus_proche": reach_km(nearest) if nearest else None,
         }
 
 

@@ -7,7 +7,8 @@ import re
 import pytest
 import yaml
 
-from bot.funding import FINANCEMENTS_PATH, GENERAL, STATUTS, _load, advice
+from bot.contract import STATUTS
+from bot.funding import FINANCEMENTS_PATH, GENERAL, _load, advice
 from bot.text import fold
 
 # An amount or a rate: a digit, then a currency or percent sign, or the word "euro(s)".

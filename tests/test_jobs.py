@@ -6,7 +6,8 @@ from collections import defaultdict
 
 import pytest
 
-from bot.jobs import FILLER_WORDS, NIVEAUX, Vocabulary, vocabulary, words
+from bot.contract import NIVEAUX
+from bot.jobs import FILLER_WORDS, Vocabulary, vocabulary, words
 from bot.text import fold
 
 # The sheets the project was asked to cover, with their ROME 4.0 titles (RefRomeCsv v460).

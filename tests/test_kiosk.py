@@ -10,8 +10,19 @@ import yaml
 
 from bot import kiosk
 from bot.jobs import vocabulary
-from bot.kiosk import KIOSQUE_PATH, KioskJob, accueil, conseil, kiosk_job, kiosk_jobs
+from bot.kiosk import (
+    IDLE_MAX_S,
+    IDLE_MIN_S,
+    IDLE_S,
+    KIOSQUE_PATH,
+    KioskJob,
+    audience,
+    idle_seconds,
+    kiosk_job,
+    kiosk_jobs,
+)
 from bot.text import fold
+from bot.wording import TU, VOUS, say
 
 # The jobs the kiosk was asked to present, in display order.
 ROMES = ("H2705", "H2703", "H2704", "I1304", "I1309", "H1528", "N1101", "H2912")
@@ -96,12 +107,26 @@ def test_titles_name_both_genders_unless_the_word_is_the_same():
 
 
 def test_greeting_and_advice():
-    for text in (accueil(), conseil()):
+    for text in (say("borne.accueil"), say("borne.conseil")):
         assert text.strip()
         assert _words(text) & TUTOIEMENT
         assert "vous" not in _words(text)
         assert not _MONEY.search(text)
-    assert {"cio", "psy"} <= _words(conseil())
+    assert {"cio", "psy"} <= _words(say("borne.conseil"))
+
+
+def test_the_audience_decides_the_register_the_menu_and_what_is_read():
+    site, kiosk_, pupil = audience("site"), audience("kiosque"), audience("site", "collegien")
+    assert (site.register, kiosk_.register, pupil.register) == (VOUS, TU, TU)
+    assert site.reads_profile and pupil.reads_profile and not kiosk_.reads_profile
+    assert all(intent != "search_training" and intent != "request_counselor" for _, intent in kiosk_.menu())
+    assert ("bouton.trouver_formation", "search_training") in site.menu()
+    assert audience(None).register == VOUS
+
+
+@pytest.mark.parametrize("asked,seconds", [("30", 30), ("1", IDLE_MIN_S), ("100000", IDLE_MAX_S), ("abc", IDLE_S)])
+def test_the_kiosk_idle_delay_is_bounded(asked, seconds):
+    assert idle_seconds(asked) == seconds
 
 
 def _write(tmp_path: Path, data: dict) -> Path:
@@ -147,14 +172,10 @@ def test_a_lower_case_code_is_refused(tmp_path):
         kiosk._load(_write(tmp_path, data))
 
 
-def test_duplicates_and_missing_greeting_are_refused(tmp_path):
+def test_duplicates_are_refused(tmp_path):
     data = _sample()
     data["metiers"] *= 2
     with pytest.raises(ValueError, match="double"):
-        kiosk._load(_write(tmp_path, data))
-    data = _sample()
-    del data["accueil"]
-    with pytest.raises(ValueError, match="accueil"):
         kiosk._load(_write(tmp_path, data))
 
 

@@ -27,9 +27,6 @@
   const TIMEOUT_MS = 35000; // a little more than the relay's own 30 s, so its answer wins
   const SENDER_KEY = "emchat.sender";
   const HISTORY_KEY = "emchat.history";
-  const MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-    "octobre", "novembre", "décembre"];
-  const MODALITES = { presentiel: "Sur place", mixte: "En partie à distance", distanciel: "À distance" };
 
   const scriptUrl = new URL(script.src, document.baseURI);
   const data = script.dataset;
@@ -47,6 +44,19 @@
     } catch (_) { /* falls back to the default */ }
     return new URL("/chat", scriptUrl).href;
   }
+
+  // The month names and teaching modes written on the cards come from the server
+  // (GET <endpoint>/libelles, from data/textes.yml); without them dates stay as written.
+  const labels = { mois: [], modalites: {} };
+  const labelsReady = fetch(`${config.endpoint}/libelles`, { credentials: "omit" })
+    .then((response) => (response.ok ? response.json() : null))
+    .then((answer) => {
+      if (isObject(answer) && Array.isArray(answer.mois) && answer.mois.length === 12) labels.mois = answer.mois.map(str);
+      if (isObject(answer) && isObject(answer.modalites)) {
+        for (const [code, label] of Object.entries(answer.modalites)) labels.modalites[code] = str(label);
+      }
+    })
+    .catch(() => { /* the cards keep ISO dates and no teaching-mode badge */ });
 
   function positiveNumber(value, fallback) {
     const number = Number(value);
@@ -93,7 +103,8 @@
     const month = Number(match[2]);
     const day = Number(match[3]);
     if (month < 1 || month > 12 || day < 1 || day > 31) return null;
-    return `${day === 1 ? "1er" : day} ${MONTHS[month - 1]} ${Number(match[1])}`;
+    if (!labels.mois.length) return match[0];
+    return `${day === 1 ? "1er" : day} ${labels.mois[month - 1]} ${Number(match[1])}`;
   }
 
   function frDates(start, end) {
@@ -445,8 +456,8 @@
     card.append(el("h3", "emchat-card-title", str(session.intitule) || "Formation"));
     const provider = str(session.organisme);
     if (provider) card.append(el("p", "emchat-card-org", provider));
-    const mode = MODALITES[session.modalite];
-    if (mode) card.append(el("p", `emchat-badge emchat-badge-${session.modalite}`, mode));
+    const mode = labels.modalites[str(session.modalite)];
+    if (mode) card.append(el("p", `emchat-badge emchat-badge-${session.modalite}`, mode.charAt(0).toUpperCase() + mode.slice(1)));
 
     const facts = el("ul", "emchat-facts");
     const place = el("li", "emchat-fact-place");
@@ -459,7 +470,8 @@
       separator.setAttribute("aria-hidden", "true");
       place.append(separator, srOnly(", "));
     }
-    place.append(el("span", "emchat-card-distance", distance === null ? "à distance" : `${frNumber(distance, 1)} km`));
+    const remote = labels.modalites.distanciel || "";
+    place.append(el("span", "emchat-card-distance", distance === null ? remote : `${frNumber(distance, 1)} km`));
     facts.append(place);
     const dates = el("li", "emchat-fact-dates");
     dates.append(srOnly("Dates : "), document.createTextNode(frDates(session.debut, session.fin)));
@@ -545,6 +557,7 @@
     } catch (_) {
       replies = null;
     }
+    await labelsReady;
     if (generation !== state.generation) return; // reset meanwhile: this answer belongs to nobody
     setPending(-1);
     if (replies) {
@@ -708,9 +721,10 @@
 
   // ---------------------------------------------------------------- start
 
-  function start() {
+  async function start() {
     if (document.getElementById("emchat")) return; // the snippet was pasted twice
     build();
+    await labelsReady;
     for (const entry of state.history) render(entry);
     if (kiosk) {
       for (const type of ["pointerdown", "keydown", "wheel", "touchstart"]) {
