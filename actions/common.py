@@ -1,4 +1,5 @@
-"""What every action needs: the catalog, the profile slots, blocking work off the event loop."""
+"""What every action needs: the tracker read into plain values, the catalog, the audience and its
+wording, buttons, blocking work off the event loop."""
 
 from __future__ import annotations
 
@@ -9,11 +10,15 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
 
 from bot.catalog.db import engine
 from bot.geo import Commune, gazetteer
 from bot.jobs import Metier, vocabulary
-from bot.profile import DEFAULT_RADIUS_KM
+from bot.kiosk import Audience, audience
+from bot.profile import Entity, Profile
+from bot.results import DEFAULT_RADIUS_KM
+from bot.wording import say
 
 T = TypeVar("T")
 MAX_TEXT = 1000  # characters of a message that the actions read; the rest is ignored
@@ -36,24 +41,34 @@ def intent_of(tracker: Tracker) -> str | None:
     return (tracker.latest_message.get("intent") or {}).get("name")
 
 
+def confidence_of(tracker: Tracker) -> float:
+    return float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0)
+
+
 # Words the NLU sometimes tags alone; the synonym mapper would then turn "de" into the status
 # "demandeur_emploi" (from "DE"), whatever the entity. Capital "DE" is the real abbreviation.
 _FUNCTION_WORDS = {"de", "d", "d'", "du", "des", "en", "la", "le", "les", "a", "à", "au"}
 
 
-def entity_values(tracker: Tracker, entity: str) -> list[str]:
-    """Values of an entity in the last message, without lone function words."""
+def entities_of(tracker: Tracker) -> list[Entity]:
+    """The entities of the last message, with their place in the text, without lone function words."""
     text = tracker.latest_message.get("text") or ""
-    values = []
-    for found in tracker.latest_message.get("entities") or []:
-        if found.get("entity") != entity or found.get("value") is None:
+    found = []
+    for entity in tracker.latest_message.get("entities") or []:
+        if not entity.get("entity") or entity.get("value") is None:
             continue
-        start, end = found.get("start"), found.get("end")
-        span = text[start:end].strip() if isinstance(start, int) and isinstance(end, int) else str(found["value"])
+        start, end = entity.get("start"), entity.get("end")
+        placed = isinstance(start, int) and isinstance(end, int)
+        span = text[start:end].strip() if placed else str(entity["value"])
         if span.lower() in _FUNCTION_WORDS and span != "DE":
             continue
-        values.append(str(found["value"]))
-    return values
+        found.append(Entity(entity["entity"], str(entity["value"]), start if placed else None, end if placed else None))
+    return found
+
+
+def entity_values(tracker: Tracker, name: str) -> list[str]:
+    """Values of an entity in the last message, without lone function words."""
+    return [entity.value for entity in entities_of(tracker) if entity.name == name]
 
 
 def profile_metier(tracker: Tracker) -> Metier | None:
@@ -71,25 +86,59 @@ def profile_radius(tracker: Tracker) -> float:
     return float(value) if value else DEFAULT_RADIUS_KM
 
 
+def profile_of(tracker: Tracker) -> Profile:
+    """The slots of the search, as the domain reads them."""
+    radius = tracker.get_slot("rayon_km")
+    return Profile(
+        statut=tracker.get_slot("statut"),
+        metier=tracker.get_slot("metier"),
+        commune=tracker.get_slot("commune"),
+        rayon_km=float(radius) if radius else None,
+        niveau=tracker.get_slot("niveau"),
+        complete_request=bool(tracker.get_slot("demande_complete")),
+        school_paths_shown=bool(tracker.get_slot("metier"))
+        and tracker.get_slot("parcours_eleve") == tracker.get_slot("metier"),
+    )
+
+
+def mode_of(tracker: Tracker) -> str | None:
+    """The channel's mode ("site", "kiosque"): from the message's metadata, else as kept."""
+    return (tracker.latest_message.get("metadata") or {}).get("mode") or tracker.get_slot("mode")
+
+
+def audience_of(tracker: Tracker) -> Audience:
+    return audience(mode_of(tracker), tracker.get_slot("statut"))
+
+
 def button(title: str, intent: str, **entities: str) -> dict:
     """A button whose payload sends an intent with entities, e.g. /inform{"commune": "insee:62498"}."""
     payload = f"/{intent}" + (json.dumps(entities, ensure_ascii=False) if entities else "")
     return {"title": title, "payload": payload}
 
 
-def kiosk_mode(tracker: Tracker) -> bool:
-    """Whether the person uses the school kiosk: no personal data is asked there."""
-    mode = (tracker.latest_message.get("metadata") or {}).get("mode") or tracker.get_slot("mode")
-    return mode == "kiosque"
+class Reply:
+    """What the assistant says to the person of a conversation, in their register."""
 
+    def __init__(self, dispatcher: CollectingDispatcher, tracker: Tracker, register: str | None = None):
+        self.dispatcher = dispatcher
+        self.audience = audience_of(tracker)
+        self.register = register or self.audience.register
 
-KIOSK_MENU = [
-    ("Découvrir les métiers", "ask_jobs"),
-    ("Qui recrute ?", "ask_employers"),
-    ("Une formation, ça coûte quoi ?", "ask_funding"),
-]
+    def text(self, key: str, **values: object) -> str:
+        return say(key, self.register, **values)
 
+    def say(self, key: str, buttons: list[dict] | None = None, **values: object) -> None:
+        self.send(self.text(key, **values), buttons)
 
-def kiosk_menu() -> list[dict]:
-    """The kiosk's buttons: none of them leads to a question about the person."""
-    return [button(title, intent) for title, intent in KIOSK_MENU]
+    def send(self, text: str, buttons: list[dict] | None = None) -> None:
+        self.dispatcher.utter_message(text=text, buttons=buttons or [])
+
+    def payload(self, payload: dict) -> None:
+        self.dispatcher.utter_message(json_message=payload)
+
+    def button(self, key: str, intent: str, **entities: str) -> dict:
+        return button(self.text(key), intent, **entities)
+
+    def menu(self) -> list[dict]:
+        """The buttons that say what the assistant can do for this audience."""
+        return [self.button(key, intent) for key, intent in self.audience.menu()]

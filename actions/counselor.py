@@ -8,13 +8,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, AllSlotsReset, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import blocking, button, catalog, intent_of, text_of
+from actions.common import Reply, blocking, catalog, intent_of, text_of
 from bot.contacts import erase_requests, read_contact, save_request
 
-FRANCE_TRAVAIL = (
-    "Vous pouvez aussi contacter France Travail au 3949 ou vous rendre dans l'agence la plus proche "
-    "de chez vous (adresses sur https://www.francetravail.fr)."
-)
 NOT_ANSWERS = {"deny", "delete_my_data", "request_counselor", "goodbye", "help"}
 
 
@@ -23,11 +19,10 @@ class ActionCounselorOffer(Action):
         return "action_counselor_offer"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
-        dispatcher.utter_message(
-            text="Je peux transmettre votre demande à un conseiller ou une conseillère, qui vous recontactera. "
-            "Pour cela, je conserverai votre numéro de téléphone ou votre e-mail, uniquement pour ce rappel ; "
-            "vous pourrez me demander de l'effacer à tout moment. Êtes-vous d'accord ?",
-            buttons=[button("Oui, je suis d'accord", "affirm"), button("Non merci", "deny")],
+        reply = Reply(dispatcher, tracker)
+        reply.say(
+            "conseiller.offre",
+            buttons=[reply.button("bouton.oui_accord", "affirm"), reply.button("bouton.non_merci", "deny")],
         )
         return [SlotSet("consentement_demande", True)]
 
@@ -37,7 +32,8 @@ class ActionCounselorDeclined(Action):
         return "action_counselor_declined"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
-        dispatcher.utter_message(text=f"Entendu, je ne garde aucune coordonnée. {FRANCE_TRAVAIL}")
+        reply = Reply(dispatcher, tracker)
+        reply.say("conseiller.refus", france_travail=reply.text("conseiller.france_travail"))
         return [SlotSet("consentement_demande", False)]
 
 
@@ -55,10 +51,7 @@ class ValidateContactForm(Action):
         contact = read_contact(text_of(tracker))
         if contact:
             return [SlotSet("contact", contact)]
-        dispatcher.utter_message(
-            text="Je n'ai pas reconnu de numéro de téléphone ni d'adresse e-mail. "
-            "Par exemple : 06 12 34 56 78 ou prenom.nom@exemple.fr. Vous pouvez aussi dire « non » pour annuler."
-        )
+        Reply(dispatcher, tracker).say("conseiller.contact_incompris")
         return [SlotSet("echecs", (tracker.get_slot("echecs") or 0) + 1)]
 
 
@@ -67,6 +60,10 @@ class ActionSaveContact(Action):
         return "action_save_contact"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+        contact = tracker.get_slot("contact")
+        if not (tracker.get_slot("consentement_demande") and contact and read_contact(str(contact)) == contact):
+            Reply(dispatcher, tracker).say("conseiller.sans_accord")  # nothing is kept without consent
+            return [SlotSet("consentement_demande", False), SlotSet("contact", None)]
         await blocking(
             save_request,
             catalog(),
@@ -76,10 +73,7 @@ class ActionSaveContact(Action):
             tracker.get_slot("metier"),
             tracker.get_slot("commune"),
         )
-        dispatcher.utter_message(
-            text="Merci ! Un conseiller ou une conseillère vous recontactera. "
-            "Vous pouvez à tout moment me demander d'effacer vos données."
-        )
+        Reply(dispatcher, tracker).say("conseiller.enregistre")
         return [SlotSet("consentement_demande", False), SlotSet("contact", None), SlotSet("echecs", 0)]
 
 
@@ -93,8 +87,5 @@ class ActionDeleteMyData(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
         await blocking(erase_requests, catalog(), tracker.sender_id)
         dispatcher.utter_message(json_message={"type": "effacement"})  # the web widget forgets its copy
-        dispatcher.utter_message(
-            text="C'est fait : j'ai effacé cette conversation et les coordonnées que vous m'aviez "
-            "laissées. Nous pouvons repartir de zéro quand vous voulez."
-        )
+        Reply(dispatcher, tracker).say("conseiller.efface")
         return [AllSlotsReset(), ActiveLoop(None)]

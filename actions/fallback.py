@@ -9,19 +9,13 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import button, kiosk_menu, kiosk_mode, text_of
+from actions.common import Reply, text_of
 
 _ENGLISH = frozenset(
     "the is are you what how where when which can could would please hello hi thanks training job jobs "
     "i my me want need find looking for".split()
 )
 _WORDS = re.compile(r"[a-zA-Z']+")
-MENU = [
-    ("Découvrir les métiers", "ask_jobs"),
-    ("Trouver une formation", "search_training"),
-    ("Qui paie la formation ?", "ask_funding"),
-    ("Parler à un conseiller", "request_counselor"),
-]
 
 
 def looks_english(text: str) -> bool:
@@ -37,13 +31,13 @@ class ActionDefaultFallback(Action):
         return "action_default_fallback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+        reply = Reply(dispatcher, tracker)
         text = text_of(tracker).strip()
         if looks_english(text):
-            message = "Je ne réponds qu'en français. (Sorry, I only speak French.) Vous pouvez choisir :"
+            key = "incompris.anglais"
         elif not any(c.isalnum() for c in text):
-            message = "Je n'ai pas de mots à lire dans ce message. Écrivez-moi votre question, ou choisissez :"
+            key = "incompris.sans_mots"
         else:
-            message = "Pardon, je n'ai pas bien compris. Pouvez-vous reformuler ? Vous pouvez aussi choisir :"
-        menu = kiosk_menu() if kiosk_mode(tracker) else [button(title, intent) for title, intent in MENU]
-        dispatcher.utter_message(text=message, buttons=menu)
+            key = "incompris.reformuler"
+        reply.say(key, buttons=reply.menu())
         return [UserUtteranceReverted()]

@@ -1,7 +1,8 @@
-"""Answers about jobs, trainings, funding and employers."""
+"""Answers about the assistant, jobs, trainings, funding and employers."""
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -9,12 +10,11 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import (
+    Reply,
     blocking,
     button,
     catalog,
     entity_values,
-    kiosk_menu,
-    kiosk_mode,
     profile_commune,
     profile_metier,
     text_of,
@@ -23,23 +23,95 @@ from bot import kiosk
 from bot.catalog.queries import find_formation, formation_details
 from bot.employers import employers, find_employer, nearest
 from bot.funding import advice
-from bot.jobs import vocabulary
+from bot.jobs import Metier, vocabulary
 from bot.messages import job_text, jobs_text, kiosk_text, km, training_text
 from bot.profile import read_job
 
+MAX_CHOICES = 6
 
-class ActionGreet(Action):
-    """The greeting: the site's menu, or the kiosk's welcome for pupils."""
+
+class Say(Action, ABC):
+    """A short answer of data/textes.yml, with buttons (label key, intent). Subclasses name the
+    action and the text."""
+
+    key: str
+    buttons: tuple[tuple[str, str], ...] = ()
+
+    @property
+    @abstractmethod
+    def action(self) -> str:
+        """The action's name in domain.yml."""
 
     def name(self) -> str:
-        return "action_greet"
+        return self.action
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
-        if kiosk_mode(tracker):
-            dispatcher.utter_message(text=kiosk.accueil(), buttons=kiosk_menu())
-        else:
-            dispatcher.utter_message(response="utter_greet")
+        reply = Reply(dispatcher, tracker)
+        reply.say(self.key, buttons=self.choices(reply))
         return []
+
+    def choices(self, reply: Reply) -> list[dict]:
+        if reply.audience.kiosk and self.buttons:
+            return reply.menu()
+        return [reply.button(label, intent) for label, intent in self.buttons]
+
+
+class ActionGoodbye(Say):
+    action, key = "action_goodbye", "au_revoir"
+
+
+class ActionThank(Say):
+    action, key = "action_thank", "merci"
+
+
+class ActionHelp(Say):
+    action, key = "action_help", "aide"
+    buttons = (
+        ("bouton.decouvrir_metiers", "ask_jobs"),
+        ("bouton.trouver_formation", "search_training"),
+        ("bouton.qui_recrute", "ask_employers"),
+        ("bouton.conseiller", "request_counselor"),
+    )
+
+
+class ActionBotChallenge(Say):
+    action, key = "action_bot_challenge", "robot"
+
+    def choices(self, reply: Reply) -> list[dict]:
+        return [] if reply.audience.kiosk else [reply.button("bouton.conseiller", "request_counselor")]
+
+
+class ActionOutOfScope(Say):
+    action, key = "action_out_of_scope", "hors_sujet"
+    buttons = (("bouton.decouvrir_metiers", "ask_jobs"), ("bouton.trouver_formation", "search_training"))
+
+
+class ActionWhatNext(Say):
+    action, key = "action_what_next", "et_maintenant"
+    buttons = (
+        ("bouton.decouvrir_metiers", "ask_jobs"),
+        ("bouton.trouver_formation", "search_training"),
+        ("bouton.conseiller", "request_counselor"),
+    )
+
+
+class ActionGreet(Say):
+    """The greeting: the site's menu, or the kiosk's welcome for pupils."""
+
+    action, key = "action_greet", "accueil"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+        reply = Reply(dispatcher, tracker)
+        reply.say("borne.accueil" if reply.audience.kiosk else "accueil", buttons=reply.menu())
+        return []
+
+
+def details_buttons(metiers: list[Metier]) -> list[dict]:
+    return [button(m.heading, "ask_job_details", metier=m.rome) for m in metiers]
+
+
+def pupil_job_buttons() -> list[dict]:
+    return [button(job.titre_eleve, "ask_job_details", metier=job.rome) for job in kiosk.kiosk_jobs()]
 
 
 class ActionListJobs(Action):
@@ -47,19 +119,13 @@ class ActionListJobs(Action):
         return "action_list_jobs"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
-        if kiosk_mode(tracker):
-            dispatcher.utter_message(
-                text="Voici des métiers des usines de batteries. Choisis-en un pour tout savoir !",
-                buttons=[button(job.titre_eleve, "ask_job_details", metier=job.rome) for job in kiosk.kiosk_jobs()],
-            )
+        reply = Reply(dispatcher, tracker)
+        if reply.audience.kiosk or reply.audience.pupil:
+            reply.say("eleve.liste", buttons=pupil_job_buttons())
             return []
         metiers = vocabulary().battery() + [m for m in vocabulary().all() if not m.batterie][:8]
-        dispatcher.utter_message(text=jobs_text(metiers), buttons=[_details_button(m) for m in metiers[:8]])
+        reply.send(jobs_text(metiers), details_buttons(metiers[:8]))
         return []
-
-
-def _details_button(metier) -> dict:
-    return button(metier.titre[0].upper() + metier.titre[1:], "ask_job_details", metier=metier.rome)
 
 
 class ActionJobDetails(Action):
@@ -69,45 +135,37 @@ class ActionJobDetails(Action):
         return "action_job_details"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
-        vocab = vocabulary()
+        reply = Reply(dispatcher, tracker)
         resolution = read_job(text_of(tracker), entity_values(tracker, "metier"), search=True)
-        if resolution and resolution.status == "ambiguous":
-            dispatcher.utter_message(
-                text="Plusieurs métiers correspondent. Lequel voulez-vous découvrir ?",
-                buttons=[_details_button(m) for m in (resolution.metier, *resolution.alternatives)][:6],
-            )
+        if resolution and resolution.status == "ambiguous" and not reply.audience.kiosk:
+            options = [m for m in (resolution.metier, *resolution.alternatives) if m][:MAX_CHOICES]
+            reply.say("metier.lequel_decouvrir", buttons=details_buttons(options))
             return []
-        metier = resolution.metier if resolution else profile_metier(tracker)
-        if kiosk_mode(tracker):
-            return self.for_pupils(dispatcher, metier)
+        metier = resolution.metier if resolution and resolution.status == "ok" else profile_metier(tracker)
+        if reply.audience.kiosk or reply.audience.pupil:
+            return self.for_pupils(reply, metier)
         if metier is None:
-            dispatcher.utter_message(
-                text="De quel métier voulez-vous parler ? Voici ceux des usines de batteries :",
-                buttons=[_details_button(m) for m in vocab.battery()],
-            )
+            reply.say("metier.lequel", buttons=details_buttons(vocabulary().battery()))
             return []
         hiring = [f"{e.nom_court} ({e.ville})" for e in employers() if metier.rome in e.metiers]
-        dispatcher.utter_message(
-            text=job_text(metier, hiring),
-            buttons=[
-                button("Voir les formations", "search_training", metier=metier.rome),
-                button("Autres métiers", "ask_jobs"),
+        reply.send(
+            job_text(metier, hiring),
+            [
+                reply.button("bouton.voir_formations", "search_training", metier=metier.rome),
+                reply.button("bouton.autres_metiers", "ask_jobs"),
             ],
         )
         return []
 
     @staticmethod
-    def for_pupils(dispatcher: CollectingDispatcher, metier) -> list[dict[str, Any]]:
+    def for_pupils(reply: Reply, metier: Metier | None) -> list[dict[str, Any]]:
         job = kiosk.kiosk_job(metier.rome) if metier else None
         if job is None:
-            dispatcher.utter_message(
-                text="Choisis un métier pour le découvrir :",
-                buttons=[button(j.titre_eleve, "ask_job_details", metier=j.rome) for j in kiosk.kiosk_jobs()],
-            )
+            reply.say("eleve.choisir", buttons=pupil_job_buttons())
             return []
-        dispatcher.utter_message(
-            text=kiosk_text(job, kiosk.conseil()),
-            buttons=[button("Un autre métier", "ask_jobs"), button("Qui recrute ?", "ask_employers")],
+        reply.send(
+            kiosk_text(job),
+            [reply.button("bouton.autre_metier", "ask_jobs"), reply.button("bouton.qui_recrute", "ask_employers")],
         )
         return []
 
@@ -119,9 +177,11 @@ class ActionTrainingDetails(Action):
         return "action_training_details"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+        reply = Reply(dispatcher, tracker)
         engine = catalog()
+        named = entity_values(tracker, "formation")
         formation_id = None
-        for typed in entity_values(tracker, "formation"):
+        for typed in named:
             found = await blocking(find_formation, engine, typed)
             if found:
                 formation_id = found.id
@@ -129,18 +189,13 @@ class ActionTrainingDetails(Action):
         formation_id = formation_id or tracker.get_slot("derniere_formation")
         details = await blocking(formation_details, engine, formation_id) if formation_id else None
         if details is None:
-            named = entity_values(tracker, "formation")
-            text = (
-                f"Je ne trouve pas la formation « {named[0]} » dans le catalogue. "
-                if named
-                else "De quelle formation parlez-vous ? "
-            )
-            dispatcher.utter_message(
-                text=text + "Cherchons plutôt par métier : je vous montrerai les formations et leur contenu.",
-                buttons=[button("Trouver une formation", "search_training")],
-            )
+            search = [reply.button("bouton.trouver_formation", "search_training")]
+            if named:
+                reply.say("formation.introuvable", nom=named[0], buttons=search)
+            else:
+                reply.say("formation.laquelle", buttons=search)
             return []
-        dispatcher.utter_message(text=training_text(details))
+        reply.send(training_text(details))
         return [SlotSet("derniere_formation", formation_id)]
 
 
@@ -151,22 +206,24 @@ class ActionFunding(Action):
         return "action_funding"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
-        statut = "lyceen" if kiosk_mode(tracker) else tracker.get_slot("statut")
+        reply = Reply(dispatcher, tracker)
+        statut = "lyceen" if reply.audience.kiosk else tracker.get_slot("statut")
         found = advice(statut)
-        lines = [found.titre, *(f"• {point}" for point in found.points), "Pour en savoir plus :"]
-        lines += [f"• {label} : {url}" for label, url in found.sources]
-        buttons = (
-            kiosk_menu()
-            if kiosk_mode(tracker)
-            else []
-            if statut
-            else [
-                button("Je suis demandeur d'emploi", "ask_funding", statut="demandeur_emploi"),
-                button("Je suis salarié(e)", "ask_funding", statut="salarie"),
-                button("Je suis lycéen(ne) ou étudiant(e)", "ask_funding", statut="lyceen"),
+        lines = [reply.text("financement.titre", titre=found.titre)]
+        lines += [reply.text("financement.point", texte=point) for point in found.points]
+        lines.append(reply.text("financement.en_savoir_plus"))
+        lines += [reply.text("financement.source", label=label, url=url) for label, url in found.sources]
+        if reply.audience.kiosk:
+            buttons = reply.menu()
+        elif statut:
+            buttons = []
+        else:
+            buttons = [
+                reply.button("bouton.financement_demandeur", "ask_funding", statut="demandeur_emploi"),
+                reply.button("bouton.financement_salarie", "ask_funding", statut="salarie"),
+                reply.button("bouton.financement_jeune", "ask_funding", statut="lyceen"),
             ]
-        )
-        dispatcher.utter_message(text="\n".join(lines), buttons=buttons)
+        reply.send("\n".join(lines), buttons)
         return []
 
 
@@ -177,31 +234,38 @@ class ActionEmployers(Action):
         return "action_employers"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+        reply = Reply(dispatcher, tracker)
         asked = next(
             filter(None, (find_employer(v) for v in [*entity_values(tracker, "employeur"), text_of(tracker)])), None
         )
         if asked:
-            jobs = [vocabulary().by_rome(code) for code in asked.metiers]
+            jobs = [m.titre for m in (vocabulary().by_rome(code) for code in asked.metiers) if m]
             lines = [
-                f"{asked.nom} ({asked.ville}) : {asked.description}",
-                "Métiers recherchés : " + ", ".join(m.titre for m in jobs if m) + ".",
-                f"Pour candidater : {asked.candidater}",
+                reply.text("employeurs.un", nom=asked.nom, ville=asked.ville, description=asked.description),
+                reply.text("employeurs.metiers", metiers=", ".join(jobs)),
             ]
-            dispatcher.utter_message(
-                text="\n".join(lines),
-                buttons=kiosk_menu() if kiosk_mode(tracker) else [button("Voir les formations", "search_training")],
+            young = reply.audience.kiosk or reply.audience.pupil
+            lines.append(
+                reply.text("employeurs.eleve")
+                if young
+                else reply.text("employeurs.candidater", comment=asked.candidater)
             )
+            buttons = (
+                reply.menu() if reply.audience.kiosk else [reply.button("bouton.voir_formations", "search_training")]
+            )
+            reply.send("\n".join(lines), buttons)
             return []
         commune = profile_commune(tracker)
         if commune:
-            ranked = nearest(commune.lat, commune.lon)
-            lines = [f"Les usines de batteries qui recrutent, de la plus proche à la plus éloignée de {commune.nom} :"]
-            lines += [f"• {e.nom} à {e.ville} ({km(d)}) : {e.description}" for e, d in ranked]
+            lines = [reply.text("employeurs.proches", commune=commune.nom)]
+            lines += [
+                reply.text("employeurs.proche", nom=e.nom, ville=e.ville, distance=km(d), description=e.description)
+                for e, d in nearest(commune.lat, commune.lon)
+            ]
         else:
-            lines = ["Trois usines de batteries recrutent dans les Hauts-de-France :"]
-            lines += [f"• {e.nom} à {e.ville} : {e.description}" for e in employers()]
-        dispatcher.utter_message(
-            text="\n".join(lines),
-            buttons=[button(e.nom_court, "ask_employers", employeur=e.nom_court) for e in employers()],
-        )
+            lines = [reply.text("employeurs.tous")]
+            lines += [
+                reply.text("employeurs.usine", nom=e.nom, ville=e.ville, description=e.description) for e in employers()
+            ]
+        reply.send("\n".join(lines), [button(e.nom_court, "ask_employers", employeur=e.nom_court) for e in employers()])
         return []

@@ -6,53 +6,77 @@ from abc import ABC, abstractmethod
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.events import ActiveLoop, SlotSet, UserUtteranceReverted, UserUttered
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import button, entity_values, intent_of, kiosk_mode, text_of
+from actions.common import (
+    Reply,
+    button,
+    confidence_of,
+    entities_of,
+    intent_of,
+    mode_of,
+    profile_of,
+    text_of,
+)
+from bot import discovery
+from bot.buttons import typed_button
+from bot.contract import STATUTS
 from bot.geo import Commune, gazetteer
 from bot.jobs import Metier, vocabulary
+from bot.kiosk import audience, kiosk_jobs
+from bot.messages import niveau_label
 from bot.profile import (
-    DEFAULT_RADIUS_KM,
     INSEE_PREFIX,
+    INTEREST_PREFIX,
+    PROFILE_SLOTS,
+    Facts,
     commune_label,
-    read_job,
-    read_niveau,
-    read_radius,
-    read_statut,
-    read_town,
+    names_a_target,
+    next_question,
+    read_facts,
 )
+from bot.results import DEFAULT_RADIUS_KM
+from bot.wording import say
 
-PROFILE_SLOTS = ("statut", "metier", "commune", "rayon_km", "niveau")
-# Messages that state facts about the person.
-FACT_INTENTS = {"inform", "search_training", "search_sessions"}
+# Questions: answered by their own actions, then the search goes on if the message also said
+# something about the person ("je suis à Lens, qui paie la formation ?").
+QUESTION_INTENTS = {"ask_job_details", "ask_funding", "ask_employers", "ask_training_details"}
+# A question intent the classifier is not sure of, in a message full of facts, is a statement of facts.
+QUESTION_CONFIDENCE = 0.6
+# Requests that keep the facts said but do not lead to the search.
+NO_SEARCH_INTENTS = {"request_counselor", "delete_my_data", "goodbye", "more_results"}
+# A job named in these is asked about, not wanted, unless the words say so ("je voudrais devenir…").
+JOB_QUESTION_INTENTS = {"ask_job_details", "ask_jobs"}
 # While a question of the form is pending, these are answers to it, understood or not.
-ANSWER_INTENTS = FACT_INTENTS | {"nlu_fallback", "affirm", "out_of_scope"}
+ANSWER_INTENTS = {"inform", "search_training", "search_sessions", "nlu_fallback", "affirm", "out_of_scope"}
 MAX_OPTIONS = 6
-EXAMPLES = {
-    "statut": "par exemple « demandeur d'emploi », « salarié » ou « lycéen »",
-    "metier": "par exemple « pilote de ligne », « cariste » ou « technicienne de maintenance »",
-    "commune": "par exemple « Lens » ou « 62300 »",
-    "rayon_km": "par exemple « 30 km »",
-    "niveau": "par exemple « bac pro », « CAP » ou « pas de diplôme »",
-}
-WHAT_FOR = {
-    "statut": "votre situation, pour savoir quelles formations et quels financements vous sont ouverts",
-    "metier": "le métier qui vous intéresse, pour choisir les bonnes formations",
-    "commune": "votre commune, pour chercher les sessions près de chez vous",
-    "rayon_km": "la distance que vous pouvez parcourir",
-    "niveau": "votre niveau de diplôme, pour adapter le parcours",
-}
+HOMONYMS_SHOWN = 3
 
 
 def commune_option(commune: Commune) -> dict:
     return button(commune_label(commune), "inform", commune=f"{INSEE_PREFIX}{commune.insee}")
 
 
+def offered_buttons(tracker: Tracker) -> list[dict]:
+    """The buttons of the assistant's messages since the person's previous message."""
+    offered: list[dict] = []
+    users = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            users += 1
+            if users == 2:
+                break
+        elif event.get("event") == "bot" and users == 1:
+            offered[:0] = (event.get("data") or {}).get("buttons") or []
+    return offered
+
+
 class ActionValidateSlotMappings(Action):
-    """Reads the profile facts of every message (runs after each user message, before the
-    next action is chosen): canonical values into the slots, and in `probleme` what could
-    not be used."""
+    """Reads the profile facts of every message, whatever its intent (runs after each user
+    message, before the next action is chosen): canonical values into the slots, in `probleme`
+    what could not be used, in `suite` whether the search must go on. A button's label typed by
+    hand first becomes that button."""
 
     def name(self) -> str:
         return "action_validate_slot_mappings"
@@ -60,69 +84,121 @@ class ActionValidateSlotMappings(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
         if _already_read(tracker):  # forms run the slot extraction a second time on activation
             return []
-        mode = (tracker.latest_message.get("metadata") or {}).get("mode")
-        mode_events = (
-            [SlotSet("mode", mode)] if mode in ("site", "kiosque") and mode != tracker.get_slot("mode") else []
-        )
-        if kiosk_mode(tracker):
-            return mode_events  # the kiosk reads nothing personal
+        events: list[dict[str, Any]] = []
+        mode = mode_of(tracker)
+        if mode in ("site", "kiosque") and mode != tracker.get_slot("mode"):
+            events.append(SlotSet("mode", mode))
+        latest = dict(tracker.latest_message)
+        pressed = None if latest.get("bouton") else typed_button(text_of(tracker), offered_buttons(tracker))
+        if pressed:
+            latest = _as_pressed(latest, pressed)
+            events += [UserUtteranceReverted(), UserUttered(latest.get("text"), parse_data=latest)]
+            tracker = _with_latest(tracker, latest)
+        if not audience(mode, tracker.get_slot("statut")).reads_profile:
+            return events  # the kiosk reads nothing personal
+        return events + self.read(dispatcher, tracker)
+
+    def read(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         intent = intent_of(tracker)
-        requested = tracker.get_slot("requested_slot") if tracker.active_loop.get("name") == "profile_form" else None
-        if intent not in FACT_INTENTS and not (requested and intent in ANSWER_INTENTS):
-            return mode_events
+        if intent == "delete_my_data":
+            return []
+        form_active = tracker.active_loop.get("name") == "profile_form"
+        requested = tracker.get_slot("requested_slot") if form_active else None
+        asked = requested if intent in ANSWER_INTENTS else None
         text = text_of(tracker)
-        events: list[dict[str, Any]] = mode_events
+        target = intent not in JOB_QUESTION_INTENTS or asked == "metier" or names_a_target(text)
+        facts = read_facts(text, entities_of(tracker), asked=asked, target=target)
+        events = [*self.slots(dispatcher, tracker, facts), SlotSet("suite", _what_follows(tracker, intent, facts))]
+        return [e for e in events if tracker.get_slot(e["name"]) != e.get("value")]  # changes only
+
+    @staticmethod
+    def slots(dispatcher: CollectingDispatcher, tracker: Tracker, facts: Facts) -> list[dict[str, Any]]:
+        reply = Reply(dispatcher, tracker)
+        events: list[dict[str, Any]] = []
         problem = None
-
-        statut = read_statut(text, entity_values(tracker, "statut"))
-        if statut:
-            events.append(SlotSet("statut", statut))
-        niveau = read_niveau(text, entity_values(tracker, "niveau"), asked=requested == "niveau")
-        if niveau:
-            events.append(SlotSet("niveau", niveau))
-        radius = read_radius(text, entity_values(tracker, "rayon_km"), asked=requested == "rayon_km")
-        if radius:
-            events.append(SlotSet("rayon_km", radius.km))
-            if radius.note == "plafond":
-                dispatcher.utter_message(text=f"Je limite la recherche à {radius.km:g} km autour de chez vous.")
-
-        town = read_town(
-            text, entity_values(tracker, "commune"), entity_values(tracker, "code_postal"), asked=requested == "commune"
-        )
+        if facts.statut:
+            events.append(SlotSet("statut", facts.statut))
+        if facts.niveau:
+            events.append(SlotSet("niveau", facts.niveau))
+        if facts.radius:
+            events.append(SlotSet("rayon_km", facts.radius.km))
+            if facts.radius.note == "plafond":
+                reply.say("profil.rayon_plafond", rayon=f"{facts.radius.km:g}")
+        town = facts.town
         if town and town.resolution.status == "ok":
-            events.append(SlotSet("commune", town.resolution.commune.insee))
+            commune = town.resolution.commune
+            events.append(SlotSet("commune", commune.insee))
+            homonyms = [c for c in town.resolution.alternatives if c.insee != commune.insee][:HOMONYMS_SHOWN]
+            if homonyms:
+                reply.say(
+                    "profil.homonyme", commune=commune_label(commune), buttons=[commune_option(c) for c in homonyms]
+                )
         elif town:
-            options = (
-                [town.resolution.commune, *town.resolution.alternatives]
-                if town.resolution.commune
-                else list(town.resolution.alternatives)
-            )
+            resolution = town.resolution
+            options = [resolution.commune, *resolution.alternatives] if resolution.commune else resolution.alternatives
             problem = {
                 "slot": "commune",
-                "kind": town.resolution.status,
+                "kind": resolution.status,
                 "typed": town.typed,
                 "options": [c.insee for c in options[:MAX_OPTIONS]],
             }
-
-        job = read_job(
-            text,
-            entity_values(tracker, "metier"),
-            asked=requested == "metier",
-            search=intent in ("search_training", "search_sessions"),
-        )
+        job = facts.job
         if job and job.status == "ok":
-            events.append(SlotSet("metier", job.metier.rome))
-        elif job and (problem is None or requested == "metier"):
-            options = [job.metier, *job.alternatives] if job.metier else []
+            events += [SlotSet("metier", job.metier.rome), SlotSet("decouverte", None)]
+        elif job and problem is None:
+            options = [job.metier, *job.alternatives] if job.metier else list(job.alternatives)
             problem = {
                 "slot": "metier",
                 "kind": job.status,
-                "typed": text[:60],
+                "typed": text_of(tracker)[:60],
                 "options": [m.rome for m in options[:MAX_OPTIONS]],
             }
-
+        if facts.interest:
+            events.append(SlotSet("decouverte", facts.interest))
+        elif facts.dont_know_job:
+            events.append(SlotSet("decouverte", "?"))
+        if facts.complete_request:
+            events.append(SlotSet("demande_complete", True))
         events.append(SlotSet("probleme", problem))
         return events
+
+
+def _what_follows(tracker: Tracker, intent: str | None, facts: Facts) -> str:
+    """ "chercher": the facts lead to the search (the form, or new results); "repondre_et_chercher":
+    the question is answered, then the search goes on; "rien": the intent decides alone."""
+    if not facts.any() or intent in NO_SEARCH_INTENTS:
+        return "rien"
+    if intent in QUESTION_INTENTS and confidence_of(tracker) >= QUESTION_CONFIDENCE:
+        # "qui recrute à Douai ?" is a question, not a search, unless the search is under way
+        # or the message is a complete request.
+        searching = tracker.active_loop.get("name") == "profile_form" or tracker.get_slot("profil_complet")
+        return "repondre_et_chercher" if searching or facts.complete_request else "rien"
+    return "chercher"
+
+
+def _as_pressed(latest: dict, pressed) -> dict:
+    """The parse of a message that is a button's label: the button's intent and entities."""
+    entities = [{"entity": name, "value": value} for name, value in pressed.entities.items()]
+    return {
+        **latest,
+        "intent": {"name": pressed.intent, "confidence": 1.0},
+        "intent_ranking": [{"name": pressed.intent, "confidence": 1.0}],
+        "entities": entities,
+        "bouton": pressed.title,
+    }
+
+
+def _with_latest(tracker: Tracker, latest: dict) -> Tracker:
+    return Tracker(
+        tracker.sender_id,
+        tracker.current_slot_values(),
+        latest,
+        tracker.events,
+        tracker.is_paused(),
+        tracker.followup_action,
+        tracker.active_loop,
+        tracker.latest_action_name,
+    )
 
 
 def _already_read(tracker: Tracker) -> bool:
@@ -134,36 +210,81 @@ def _already_read(tracker: Tracker) -> bool:
     return False
 
 
+def _fact_labels(tracker: Tracker) -> list[str]:
+    """What the last message set, in words: "Liévin (Pas-de-Calais)", "50 km", "bac"."""
+    labels = []
+    for slot in tracker.slots_to_validate():
+        value = tracker.get_slot(slot)
+        if value is None:
+            continue
+        if slot == "commune":
+            commune = gazetteer().by_insee(value)
+            labels.append(commune_label(commune) if commune else str(value))
+        elif slot == "metier":
+            metier = vocabulary().by_rome(value)
+            labels.append(metier.titre if metier else str(value))
+        elif slot == "rayon_km":
+            labels.append(f"{float(value):g} km")
+        elif slot == "niveau":
+            labels.append(niveau_label(value))
+        elif slot == "statut" and value in STATUTS:
+            labels.append(say(f"statuts.{value}").lower())
+    return labels
+
+
 class ValidateProfileForm(Action):
-    """Counts the answers to the pending question that were not understood: explains what is
-    expected, and after two misses offers to stop. Other questions are left to the rules."""
+    """Decides what the form asks next (bot.profile.next_question). An answer to another question
+    than the pending one is taken and acknowledged, and the pending question asked again;
+    answers not understood are counted: the assistant explains what it expects, and after two
+    misses offers to stop. Other questions are left to the rules."""
 
     def name(self) -> str:
         return "validate_profile_form"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
         requested = tracker.get_slot("requested_slot")
-        if not requested:
+        if requested not in (None, *PROFILE_SLOTS):
             return []
-        if any(slot in PROFILE_SLOTS for slot in tracker.slots_to_validate()):
-            return [SlotSet("echecs", 0)]
-        if intent_of(tracker) not in ANSWER_INTENTS:
-            return []  # not an answer: the form steps aside and a rule answers
-        misses = int(tracker.get_slot("echecs") or 0) + 1
+        set_now = [slot for slot in tracker.slots_to_validate() if slot in PROFILE_SLOTS]
         problem = tracker.get_slot("probleme")
-        if problem and problem.get("slot") == requested:
-            return [SlotSet("echecs", misses)]  # the question shows what went wrong
-        if misses == 1:
-            dispatcher.utter_message(
-                text=f"Je n'ai pas bien compris votre réponse. Répondez simplement, {EXAMPLES[requested]}."
-            )
+        choosing = tracker.get_slot("decouverte")
+        events: list[dict[str, Any]] = []
+        following = next_question(profile_of(tracker))
+        if requested and requested not in set_now:
+            if set_now:
+                Reply(dispatcher, tracker).say("profil.note", faits=", ".join(_fact_labels(tracker)))
+            elif problem or (choosing and requested == "metier"):
+                events.append(SlotSet("echecs", int(tracker.get_slot("echecs") or 0) + 1))
+                following = requested
+            elif intent_of(tracker) not in ANSWER_INTENTS:
+                return []  # not an answer: the form steps aside and a rule answers
+            else:
+                events.append(self.missed(dispatcher, tracker, requested))
+                following = requested
         else:
-            dispatcher.utter_message(
-                text=f"Je n'arrive pas à comprendre votre réponse. J'ai besoin de {WHAT_FOR[requested]} ; "
-                f"répondez {EXAMPLES[requested]}. Vous pouvez aussi arrêter ici.",
-                buttons=[button("Arrêter", "deny"), button("Parler à un conseiller", "request_counselor")],
+            events.append(SlotSet("echecs", 0))
+        if problem and problem.get("slot") in PROFILE_SLOTS:
+            following = problem["slot"]  # the question shows what went wrong, with choices
+        return [*events, SlotSet("requested_slot", following)]
+
+    @staticmethod
+    def missed(dispatcher: CollectingDispatcher, tracker: Tracker, requested: str) -> dict[str, Any]:
+        misses = int(tracker.get_slot("echecs") or 0) + 1
+        reply = Reply(dispatcher, tracker)
+        example = reply.text(f"profil.exemple.{requested}")
+        if misses == 1:
+            reply.say("profil.incompris_1", exemple=example)
+        else:
+            reply.say(
+                "profil.incompris_2",
+                pourquoi=reply.text(f"profil.pourquoi.{requested}"),
+                exemple=example,
+                buttons=[
+                    reply.button("bouton.arreter", "deny"),
+                    reply.button("bouton.conseiller", "request_counselor"),
+                ],
             )
-        return [SlotSet("echecs", misses)]
+        return SlotSet("echecs", misses)
 
 
 class AskAction(Action, ABC):
@@ -176,82 +297,90 @@ class AskAction(Action, ABC):
         return f"action_ask_{self.slot}"
 
     @abstractmethod
-    def question(self) -> tuple[str, list[dict]]:
-        """The question's text and buttons."""
+    def question(self, reply: Reply, tracker: Tracker) -> None:
+        """Asks the question."""
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+        reply = Reply(dispatcher, tracker)
         problem = tracker.get_slot("probleme") or {}
         if problem.get("slot") == self.slot:
-            say_problem(dispatcher, problem)
+            say_problem(reply, problem)
         else:
-            text, buttons = self.question()
-            dispatcher.utter_message(text=text, buttons=buttons)
+            self.question(reply, tracker)
         return [SlotSet("probleme", None)] if problem else []
 
 
 class ActionAskStatut(AskAction):
     slot = "statut"
 
-    def question(self):
-        return (
-            "Pour bien vous orienter : quelle est votre situation aujourd'hui ?",
-            [
-                button(title, "inform", statut=value)
-                for title, value in (
-                    ("Demandeur ou demandeuse d'emploi", "demandeur_emploi"),
-                    ("Salarié(e)", "salarie"),
-                    ("Étudiant(e)", "etudiant"),
-                    ("Lycéen(ne)", "lyceen"),
-                    ("Collégien(ne)", "collegien"),
-                )
-            ],
+    def question(self, reply: Reply, tracker: Tracker) -> None:
+        reply.say(
+            "profil.question.statut",
+            buttons=[button(reply.text(f"statuts.{value}"), "inform", statut=value) for value in STATUTS],
         )
 
 
 class ActionAskMetier(AskAction):
+    """Which job: the battery jobs to choose from; for someone who does not know yet, what they
+    like, then two or three jobs that fit it; for pupils, the jobs told to pupils."""
+
     slot = "metier"
 
-    def question(self):
-        return (
-            "Quel métier vous intéresse ? Voici ceux des usines de batteries, ou dites-moi le vôtre.",
-            job_buttons(vocabulary().battery()),
-        )
+    def question(self, reply: Reply, tracker: Tracker) -> None:
+        choosing = tracker.get_slot("decouverte")
+        if choosing == "?":
+            reply.say(
+                "decouverte.question",
+                buttons=[
+                    reply.button(f"decouverte.gout.{name}", "inform", metier=f"{INTEREST_PREFIX}{name}")
+                    for name in discovery.interests()
+                ],
+            )
+        elif choosing and discovery.jobs_for(choosing):
+            jobs = discovery.jobs_for(choosing)
+            lines = [reply.text("decouverte.suggestions", gout=reply.text(f"decouverte.gout.{choosing}"))]
+            lines += [reply.text("decouverte.metier", titre=m.heading, rome=m.rome, accroche=m.accroche) for m in jobs]
+            lines.append(reply.text("decouverte.lequel"))
+            more = reply.button("bouton.autre_chose", "inform", metier=f"{INTEREST_PREFIX}?")
+            reply.send("\n".join(lines), [*job_buttons(jobs), more])
+        else:
+            unsure = reply.button("bouton.je_ne_sais_pas", "inform", metier=f"{INTEREST_PREFIX}?")
+            if reply.audience.pupil:
+                jobs = [button(job.titre_eleve, "inform", metier=job.rome) for job in kiosk_jobs()]
+            else:
+                jobs = job_buttons(vocabulary().battery())
+            reply.say("profil.question.metier", buttons=[*jobs, unsure])
 
 
 class ActionAskCommune(AskAction):
     slot = "commune"
 
-    def question(self):
-        return "Dans quelle commune habitez-vous ? Le nom ou le code postal suffit.", []
+    def question(self, reply: Reply, tracker: Tracker) -> None:
+        reply.say("profil.question.commune")
 
 
 class ActionAskRayonKm(AskAction):
     slot = "rayon_km"
 
-    def question(self):
-        return (
-            "Jusqu'à quelle distance de chez vous pouvez-vous aller en formation ?",
-            [button(f"{km} km", "inform", rayon_km=str(km)) for km in (10, 20, 30, 50)]
-            + [button("Peu importe", "inform", rayon_km=f"{DEFAULT_RADIUS_KM:g}")],
+    def question(self, reply: Reply, tracker: Tracker) -> None:
+        reply.say(
+            "profil.question.rayon_km",
+            buttons=[
+                button(reply.text("bouton.rayon", rayon=km), "inform", rayon_km=str(km)) for km in (10, 20, 30, 50)
+            ]
+            + [reply.button("bouton.peu_importe", "inform", rayon_km=f"{DEFAULT_RADIUS_KM:g}")],
         )
 
 
 class ActionAskNiveau(AskAction):
     slot = "niveau"
 
-    def question(self):
-        return (
-            "Dernière question : quel est votre plus haut diplôme ? Pas de diplôme ? Aucun souci, "
-            "beaucoup de ces métiers s'apprennent en formation.",
-            [
-                button(title, "inform", niveau=value)
-                for title, value in (
-                    ("Pas de diplôme", "sans_diplome"),
-                    ("CAP / BEP", "cap"),
-                    ("Bac", "bac"),
-                    ("Bac+2", "bac+2"),
-                    ("Bac+3 ou plus", "bac+3"),
-                )
+    def question(self, reply: Reply, tracker: Tracker) -> None:
+        reply.say(
+            "profil.question.niveau",
+            buttons=[
+                button(reply.text(f"boutons_niveau.{value}"), "inform", niveau=value)
+                for value in ("sans_diplome", "cap", "bac", "bac+2", "bac+3")
             ],
         )
 
@@ -259,46 +388,29 @@ class ActionAskNiveau(AskAction):
 class ActionAskContact(AskAction):
     slot = "contact"
 
-    def question(self):
-        return (
-            "Quel numéro de téléphone ou quelle adresse e-mail le conseiller peut-il utiliser ? "
-            "Par exemple : 06 12 34 56 78 ou prenom.nom@exemple.fr.",
-            [],
-        )
+    def question(self, reply: Reply, tracker: Tracker) -> None:
+        reply.say("profil.question.contact")
 
 
-def say_problem(dispatcher: CollectingDispatcher, problem: dict) -> None:
+def say_problem(reply: Reply, problem: dict) -> None:
     """Tells what could not be used in the last message, with choices when there are some."""
     if problem["slot"] == "commune":
         options = [c for c in (gazetteer().by_insee(code) for code in problem["options"]) if c]
         if problem["kind"] == "ambiguous":
-            dispatcher.utter_message(
-                text=f"Plusieurs communes correspondent à « {problem['typed']} ». Laquelle est la vôtre ?",
-                buttons=[commune_option(c) for c in options],
-            )
+            reply.say("profil.communes_ambigues", tape=problem["typed"], buttons=[commune_option(c) for c in options])
         elif options:
-            dispatcher.utter_message(
-                text=f"Je ne trouve pas la commune « {problem['typed']} ». Vouliez-vous dire :",
-                buttons=[commune_option(c) for c in options],
-            )
+            reply.say("profil.commune_proposee", tape=problem["typed"], buttons=[commune_option(c) for c in options])
         else:
-            dispatcher.utter_message(
-                text=f"Je ne trouve pas la commune « {problem['typed']} ». "
-                f"Pouvez-vous donner son nom ou son code postal, {EXAMPLES['commune']} ?"
-            )
+            reply.say("profil.commune_inconnue", tape=problem["typed"], exemple=reply.text("profil.exemple.commune"))
     else:
         vocab = vocabulary()
         options = [m for m in (vocab.by_rome(code) for code in problem["options"]) if m] or vocab.battery()
-        text = (
-            "Plusieurs métiers correspondent. Lequel vous intéresse ?"
-            if problem["kind"] == "ambiguous"
-            else "Je ne connais pas ce métier. Voici ceux des usines de batteries : lequel vous intéresse ?"
-        )
-        dispatcher.utter_message(text=text, buttons=job_buttons(options))
+        key = "profil.metiers_ambigus" if problem["kind"] == "ambiguous" else "profil.metier_inconnu"
+        reply.say(key, buttons=job_buttons(options))
 
 
 def job_buttons(metiers: list[Metier]) -> list[dict]:
-    return [button(m.titre[0].upper() + m.titre[1:], "inform", metier=m.rome) for m in metiers]
+    return [button(m.heading, "inform", metier=m.rome) for m in metiers]
 
 
 class ActionStopForm(Action):
@@ -308,8 +420,12 @@ class ActionStopForm(Action):
         return "action_stop_form"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
-        dispatcher.utter_message(
-            text="D'accord, on s'arrête là. Je garde ce que vous m'avez dit pour la suite de cette conversation.",
-            buttons=[button("Découvrir les métiers", "ask_jobs"), button("Reprendre ma recherche", "search_training")],
+        reply = Reply(dispatcher, tracker)
+        reply.say(
+            "profil.arret",
+            buttons=[
+                reply.button("bouton.decouvrir_metiers", "ask_jobs"),
+                reply.button("bouton.reprendre", "search_training"),
+            ],
         )
         return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("echecs", 0), SlotSet("probleme", None)]

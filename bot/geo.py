@@ -114,6 +114,18 @@ def _resolution(communes: list[Commune], others: tuple | list[Commune] = ()) -> 
 UNKNOWN = Resolution("unknown", None, ())
 
 
+def prefer_region(resolution: Resolution, region: str = HAUTS_DE_FRANCE) -> Resolution:
+    """A name shared by several communes of which exactly one is in `region`: that one, with
+    the others as alternatives (status "ok": the person may still choose another)."""
+    if resolution.status != "ambiguous" or resolution.commune is None:
+        return resolution
+    candidates = [resolution.commune, *resolution.alternatives]
+    inside = [c for c in candidates if c.region == region]
+    if len(inside) != 1:
+        return resolution
+    return Resolution("ok", inside[0], tuple(c for c in candidates if c is not inside[0]))
+
+
 class Gazetteer:
     """Every commune (and Paris/Lyon/Marseille arrondissement) of the shipped data file."""
 

@@ -14,10 +14,10 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from bot.config import REFERENCE_DIR
+from bot.contract import NIVEAUX
 from bot.text import fold
 
 METIERS_PATH = REFERENCE_DIR / "metiers.yml"
-NIVEAUX = ("sans_diplome", "cap", "bac", "bac+2", "bac+3", "bac+5")
 
 # French function words, ignored in typed text and in `mots` alike:
 # "technicien de maintenance" = "technicien maintenance".
@@ -86,6 +86,16 @@ class Metier:
             tail += 1
         middle = " ".join(m[head : len(m) - tail]) + " / " + " ".join(f[head : len(f) - tail])
         return " ".join([*m[:head], middle, *m[len(m) - tail :]])
+
+    @property
+    def accroche(self) -> str:
+        """The job in one line: the first sentence of its description."""
+        return re.split(r"(?<=[.!?])\s", self.description, maxsplit=1)[0]
+
+    @property
+    def heading(self) -> str:
+        """The title at the start of a sentence or on a button: "Technicien / technicienne…"."""
+        return self.titre[0].upper() + self.titre[1:]
 
 
 @dataclass(frozen=True)

@@ -1,154 +1,106 @@
-"""What a message says about the person's profile: status, level, job, town, radius.
+"""What a message says about the person's profile: status, level, target job, town, radius, and
+what the search still needs.
 
-The NLU gives entities; this module turns them, and the raw text when the NLU missed
-something, into canonical slot values: a status and a level from the contract's lists, a
-ROME code, an INSEE code, a radius in km. No Rasa here: the actions call it.
+The NLU gives entities; this module turns them, and the whole text (which it always reads, the
+NLU often misses part of a long message), into canonical values: a status and a level from the
+contract's lists, a ROME code, an INSEE code, a radius in km. A fact that is denied ("je n'ai pas
+le bac") does not count; when a message says the same thing twice, the later words win ("bac,
+enfin non, CAP"). No Rasa here: the actions call it.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
-from bot.geo import HAUTS_DE_FRANCE, Commune, Resolution, gazetteer
+from bot.contract import NIVEAUX, PUPILS, STATUTS
+from bot.geo import HAUTS_DE_FRANCE, Commune, Resolution, gazetteer, prefer_region
 from bot.jobs import JobResolution, vocabulary
+from bot.results import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, MIN_RADIUS_KM
 from bot.text import fold
 
-STATUTS = ("demandeur_emploi", "etudiant", "lyceen", "collegien", "salarie")
-NIVEAUX = ("sans_diplome", "cap", "bac", "bac+2", "bac+3", "bac+5")
-DEFAULT_RADIUS_KM = 30.0
-MIN_RADIUS_KM = 1.0
-MAX_RADIUS_KM = 200.0
 INSEE_PREFIX = "insee:"  # button payloads name a commune by its code: "insee:62498"
+INTEREST_PREFIX = "gout:"  # the discovery's buttons name what the person likes: "gout:machines"
+PROFILE_SLOTS = ("statut", "metier", "commune", "rayon_km", "niveau")
 
-# Folded phrases → canonical value, tried longest first.
-_STATUT_WORDS = {
-    "demandeur_emploi": [
-        "demandeur d emploi",
-        "demandeuse d emploi",
-        "demandeur emploi",
-        "chomage",
-        "chomeur",
-        "chomeuse",
-        "sans emploi",
-        "sans travail",
-        "au rsa",
-        "rsa",
-        "inscrit a france travail",
-        "inscrite a france travail",
-        "inscrit a pole emploi",
-        "inscrite a pole emploi",
-        "en recherche d emploi",
-        "je cherche du travail",
-        "je cherche un emploi",
-        "reconversion",
-        "en reconversion",
-        "licencie",
-        "licenciee",
-        "fin de contrat",
-    ],
-    "etudiant": [
-        "etudiant",
-        "etudiante",
-        "etudiants",
-        "a la fac",
-        "en bts",
-        "en but",
-        "en licence",
-        "en master",
-        "en dut",
-    ],
-    "lyceen": [
-        "lyceen",
-        "lyceenne",
-        "au lycee",
-        "en seconde",
-        "en 2nde",
-        "en premiere",
-        "en 1ere",
-        "en terminale",
-        "en tle",
-        "en bac pro",
-        "en cap",
-        "lycee pro",
-        "en apprentissage",
-    ],
-    "collegien": [
-        "collegien",
-        "collegienne",
-        "au college",
-        "en 3e",
-        "en 3eme",
-        "en troisieme",
-        "en 4e",
-        "en 4eme",
-        "en quatrieme",
-    ],
-    "salarie": [
-        "salarie",
-        "salariee",
-        "en cdi",
-        "en cdd",
-        "en interim",
-        "interimaire",
-        "j ai un emploi",
-        "je travaille",
-        "ouvrier",
-        "ouvriere",
-        "employe",
-        "employee",
-        "en poste",
-    ],
-}
-_NIVEAU_WORDS = {
-    "sans_diplome": [
-        "sans diplome",
-        "pas de diplome",
-        "aucun diplome",
-        "pas diplome",
-        "j ai pas de diplome",
-        "brevet",
-        "brevet des colleges",
-        "dnb",
-        "sans niveau",
-        "niveau 3e",
-    ],
-    "cap": ["cap", "bep", "cap bep", "niveau cap", "titre pro niveau 3"],
-    "bac": [
-        "bac",
-        "bac pro",
-        "bac techno",
-        "bac general",
-        "baccalaureat",
-        "bac s",
-        "bac es",
-        "bac stmg",
-        "bac sti2d",
-        "niveau bac",
-    ],
-    "bac+2": ["bac 2", "bac+2", "bts", "dut", "deug", "niveau bac 2"],
-    "bac+3": ["bac 3", "bac+3", "licence", "licence pro", "bachelor", "niveau bac 3"],
-    "bac+5": ["bac 5", "bac+5", "master", "ingenieur", "diplome d ingenieur", "bac 4", "doctorat", "mba"],
-}
+
+def _table(entries: Mapping[str, str]) -> list[tuple[str, str]]:
+    """(folded phrase, value) pairs from {value: "phrase | phrase | …"}, longest phrases first."""
+    pairs = {(fold(phrase), value) for value, phrases in entries.items() for phrase in phrases.split("|")}
+    return sorted(pairs, key=lambda pair: (-len(pair[0]), pair))
+
+
+_STATUTS = _table(
+    {
+        "demandeur_emploi": "demandeur d emploi | demandeuse d emploi | demandeur emploi | chomage | chomeur | chomeuse"
+        " | sans emploi | sans travail | au rsa | rsa | inscrit a france travail | inscrite a france travail"
+        " | inscrit a pole emploi | inscrite a pole emploi | en recherche d emploi | je cherche du travail"
+        " | je cherche un emploi | reconversion | en reconversion | licencie | licenciee | fin de contrat"
+        " | mission locale | a la mission locale",
+        "etudiant": "etudiant | etudiante | etudiants | a la fac | en bts | en but | en licence | en master | en dut"
+        " | en fac",
+        "lyceen": "lyceen | lyceenne | au lycee | en seconde | en 2nde | en 2de | en premiere | en 1ere | en terminale"
+        " | en tle | en bac pro | en cap | lycee pro | en apprentissage | apprenti | apprentie",
+        "collegien": "collegien | collegienne | au college | en 3e | en 3eme | en troisieme | en 4e | en 4eme"
+        " | en quatrieme",
+        "salarie": "salarie | salariee | en cdi | en cdd | en interim | interimaire | j ai un emploi | je travaille"
+        " | ouvrier | ouvriere | employe | employee | en poste",
+    }
+)
+# Diplomas, and the classes a pupil or a student is in (the level is the highest diploma held:
+# a pupil in terminale has none yet, a student in BTS has the bac).
+_NIVEAUX = _table(
+    {
+        "sans_diplome": "sans diplome | pas de diplome | aucun diplome | pas diplome | j ai pas de diplome | brevet"
+        " | brevet des colleges | dnb | sans niveau | niveau 3e | en 3e | en 3eme | en troisieme | en 4e | en 4eme"
+        " | en quatrieme | au college | en seconde | en 2nde | en 2de | en premiere | en 1ere | en terminale | en tle"
+        " | en cap | en bac pro | lycee pro | au lycee",
+        "cap": "cap | bep | cap bep | niveau cap | titre pro niveau 3",
+        "bac": "bac | bac pro | bac techno | bac general | baccalaureat | bac s | bac es | bac stmg | bac sti2d"
+        " | niveau bac | en bts | en but | en dut | en licence | a la fac | en fac",
+        "bac+2": "bac 2 | bac+2 | bts | dut | deug | niveau bac 2",
+        "bac+3": "bac 3 | bac+3 | licence | licence pro | bachelor | niveau bac 3 | en master",
+        "bac+5": "bac 5 | bac+5 | master | ingenieur | diplome d ingenieur | bac 4 | doctorat | mba",
+    }
+)
 # Words that only mean a level when the level was asked ("mon but", "je comprends rien").
-_NIVEAU_WHEN_ASKED = {"sans_diplome": ["rien", "aucun", "non", "pas"], "bac+3": ["but"], "bac": ["bp"]}
+_NIVEAUX_ASKED = sorted(
+    {*_NIVEAUX, *_table({"sans_diplome": "rien | aucun | non | pas", "bac+3": "but", "bac": "bp"})},
+    key=lambda pair: (-len(pair[0]), pair),
+)
+# A fact is denied when these words come right before it ("je n'ai pas le bac", "non pas Lens")…
+_DENIED_BEFORE = re.compile(
+    r"(?:^| )(?:pas|plus|sans|ni|jamais|rate|loupe|echoue|etais|ete|ancien|ancienne|ex)"
+    r"(?: (?:le|la|les|l|de|d|du|des|un|une|mon|ma|encore|eu|obtenu|eu le|a|au|en|dans|vers|chez|suis))* $"
+)
+# … or right after it ("je ne travaille plus").
+_DENIED_AFTER = re.compile(r"^ (?:plus|pas)\b")
+_CORRECTION = re.compile(r"\b(?:enfin|non|plutot|pardon|en fait|finalement|je me suis trompe|je voulais dire)\b")
 # "DE" (demandeur d'emploi) is only told from the preposition "de" by its capitals.
 _DE = re.compile(r"(?<![\w'])DE(?![\w'])")
-_NO_PREFERENCE = [
-    "peu importe",
-    "m importe",
-    "pas de limite",
-    "n importe",
-    "je sais pas",
-    "sais pas",
-    "comme vous voulez",
-    "comme tu veux",
-    "egal",
-    "pas d importance",
-    "aucune importance",
-    "indifferent",
-    "par defaut",
-]
+_NO_PREFERENCE = _table(
+    {
+        "x": "peu importe | m importe | pas de limite | n importe | je sais pas | sais pas | comme vous voulez"
+        " | comme tu veux | egal | pas d importance | aucune importance | indifferent | par defaut",
+    }
+)
+# "Je ne sais pas" when asked which job: the assistant helps to choose.
+_DONT_KNOW = _table(
+    {
+        "x": "je sais pas | je ne sais pas | sais pas | j sais pas | chais pas | jsais pas | aucune idee"
+        " | pas d idee | aucune id | j hesite | je ne sais pas trop | pas encore | je sais pas quoi | rien de precis"
+        " | je connais pas les metiers | je ne connais pas les metiers | aidez moi a choisir | conseillez moi"
+        " | vous me conseillez quoi | tu me conseilles quoi | n importe | peu importe | tout m interesse"
+        " | pas de preference | je suis ouvert | je suis ouverte",
+    }
+)
+# Words that make a job named in a question the job the person wants ("je voudrais devenir…").
+_TARGET_CUES = re.compile(
+    r"\b(?:devenir|formation|former|me former|travailler comme|bosser comme|travailler en tant que|"
+    r"j aimerais etre|je voudrais etre|je veux etre|veux faire|voudrais faire|aimerais faire|postuler|"
+    r"interesse par|interessee par|finalement|plutot)\b"
+)
 _RADIUS = re.compile(r"(\d{1,4}(?:[.,]\d+)?)\s*(?:km|kms|kilometres?|kilo|bornes)\b")
 _NUMBER_ONLY = re.compile(r"^\D{0,20}?(\d{1,4}(?:[.,]\d+)?)\D{0,20}$")
 _POSTCODE = re.compile(r"(?<!\d)(\d{5})(?!\d)")
@@ -160,49 +112,73 @@ _TOWN_LEAD = re.compile(
 _TOWN_TAIL = re.compile(r"\s+(?:svp|stp|merci|please|plz|svpl)$")
 
 
-def _phrases(table: dict[str, list[str]]) -> list[tuple[str, str]]:
-    pairs = [(fold(phrase), value) for value, phrases in table.items() for phrase in phrases]
-    return sorted(pairs, key=lambda pair: -len(pair[0]))
+@dataclass(frozen=True)
+class Entity:
+    """An entity of the NLU, with its place in the text when known."""
+
+    name: str
+    value: str
+    start: int | None = None
+    end: int | None = None
 
 
-_STATUTS = _phrases(_STATUT_WORDS)
-_NIVEAUX = _phrases(_NIVEAU_WORDS)
-_NIVEAUX_ASKED = _phrases({**_NIVEAU_WORDS, **{k: _NIVEAU_WORDS[k] + v for k, v in _NIVEAU_WHEN_ASKED.items()}})
+def _denied(before: str, after: str) -> bool:
+    """Whether the folded words before and after a mention deny it."""
+    return bool(_DENIED_BEFORE.search(f" {before.strip()} ") or _DENIED_AFTER.match(f" {after.strip()} "))
+
+
+def _mentions(folded: str, phrases: list[tuple[str, str]]) -> list[tuple[int, str]]:
+    """(position, value) of every phrase in the text, the longest first where they overlap,
+    denied ones left out, in the order of the text."""
+    padded = f" {folded} "
+    taken = [False] * len(padded)
+    found = []
+    for phrase, value in phrases:
+        for match in re.finditer(rf"(?<= ){re.escape(phrase)}(?= )", padded):
+            start, end = match.span()
+            if any(taken[start:end]):
+                continue
+            taken[start:end] = [True] * (end - start)
+            if not _denied(padded[:start], padded[end:]):
+                found.append((start, value))
+    return sorted(found)
 
 
 def _find_phrase(folded: str, phrases: list[tuple[str, str]]) -> str | None:
-    padded = f" {folded} "
-    for phrase, value in phrases:
-        if f" {phrase} " in padded:
-            return value
-    return None
+    found = _mentions(folded, phrases)
+    return found[-1][1] if found else None
 
 
-def _from_entities(entities: list[str], values: tuple[str, ...], phrases: list[tuple[str, str]]) -> str | None:
-    """The first NLU entity value that is, or says, one of `values`."""
-    for value in entities:
-        if value in values:
-            return value
-        found = _find_phrase(fold(value), phrases)
+def _from_entities(text: str, entities: Sequence[Entity], values: tuple[str, ...], phrases) -> str | None:
+    """The last entity that is, or says, one of `values`, unless the text denies it."""
+    for entity in reversed(entities):
+        placed = entity.start is not None and entity.end is not None
+        if placed and _denied(fold(text[: entity.start]), fold(text[entity.end :])):
+            continue
+        if entity.value in values:
+            return entity.value
+        found = _find_phrase(fold(entity.value), phrases)
         if found:
             return found
     return None
 
 
-def read_statut(text: str, entities: list[str] = ()) -> str | None:
-    """A canonical status from NLU entity values, else from the words of the message."""
-    found = _from_entities(entities, STATUTS, _STATUTS)
-    if found:
-        return found
+def read_statut(text: str, entities: Sequence[Entity] = ()) -> str | None:
+    """A canonical status from the words of the message (the later wins), else from the NLU."""
     if _DE.search(text):
         return "demandeur_emploi"
-    return _find_phrase(fold(text), _STATUTS)
+    return _find_phrase(fold(text), _STATUTS) or _from_entities(text, entities, STATUTS, _STATUTS)
 
 
-def read_niveau(text: str, entities: list[str] = (), asked: bool = False) -> str | None:
-    """A canonical level ("bac+2"…) from NLU entity values, else from the message."""
+def read_niveau(text: str, entities: Sequence[Entity] = (), asked: bool = False) -> str | None:
+    """A canonical level ("bac+2"…): the highest diploma the message names, or the last one when
+    it corrects itself ("bac, enfin non, CAP"); else from the NLU."""
+    folded = fold(text)
     phrases = _NIVEAUX_ASKED if asked else _NIVEAUX
-    return _from_entities(entities, NIVEAUX, phrases) or _find_phrase(fold(text), phrases)
+    found = [value for _, value in _mentions(folded, phrases)]
+    if found:
+        return found[-1] if _CORRECTION.search(folded) else max(found, key=NIVEAUX.index)
+    return _from_entities(text, entities, NIVEAUX, phrases)
 
 
 @dataclass(frozen=True)
@@ -213,18 +189,17 @@ class Radius:
     note: str | None = None  # "defaut" | "plafond" | "plancher"
 
 
-def read_radius(text: str, entities: list[str] = (), asked: bool = False) -> Radius | None:
-    """The radius in km: "30 km", an NLU entity, a bare number when the question was asked,
-    or the default when the person does not mind."""
-    folded = fold(text)
-    raw = next((v for v in entities if re.fullmatch(r"\d{1,4}(?:[.,]\d+)?", str(v).strip())), None)
+def read_radius(text: str, entities: Sequence[Entity] = (), asked: bool = False) -> Radius | None:
+    """The radius in km: "30 km" (the last one said), an NLU entity, a bare number when the
+    question was asked, or the default when the person does not mind."""
+    said = _RADIUS.findall(text.lower())
+    raw = said[-1] if said else None
     if raw is None:
-        match = _RADIUS.search(text.lower())
-        raw = match.group(1) if match else None
+        raw = next((e.value for e in reversed(entities) if re.fullmatch(r"\d{1,4}(?:[.,]\d+)?", e.value.strip())), None)
     if raw is None and asked:
         match = _NUMBER_ONLY.match(text.strip())
         raw = match.group(1) if match and not _POSTCODE.search(text) else None
-        if raw is None and _find_phrase(folded, [(fold(p), "x") for p in _NO_PREFERENCE]):
+        if raw is None and _find_phrase(fold(text), _NO_PREFERENCE):
             return Radius(DEFAULT_RADIUS_KM, "defaut")
     if raw is None:
         return None
@@ -238,7 +213,8 @@ def read_radius(text: str, entities: list[str] = (), asked: bool = False) -> Rad
 
 @dataclass(frozen=True)
 class TownAnswer:
-    """What the message says about the town: a resolution of the gazetteer, and what was typed."""
+    """What the message says about the town: a resolution of the gazetteer, and what was typed.
+    A resolution "ok" with alternatives took the only commune of the region among homonyms."""
 
     typed: str
     resolution: Resolution
@@ -247,55 +223,45 @@ class TownAnswer:
 # Towns of the region whose names are also common words or first names: found in a sentence
 # only through the NLU or when the question was asked.
 _TOWN_WORDS = frozenset(
-    {
-        "albert",
-        "remy",
-        "ham",
-        "rue",
-        "croix",
-        "hem",
-        "avion",
-        "salome",
-        "guise",
-        "erre",
-        "hermes",
-        "marle",
-        "bury",
-        "mouy",
-        "anor",
-        "bachy",
-        "lens de",
-        "long",
-    }
-)
+    "albert remy ham rue croix hem avion salome guise erre hermes marle bury mouy anor bachy long".split()
+) | {"lens de"}
 SCAN_MIN_POPULATION = 1500
 SCAN_MAX_WORDS = 5
 
 
 def scan_town(text: str) -> Commune | None:
     """A town of Hauts-de-France (of some size) written out in a sentence: "DE bac Lens
-    H2705 30km", "formation cariste a henin beaumont". Longest names first."""
-    words = fold(text).split()
+    H2705 30km", "formation cariste a henin beaumont". Longest names first; a denied town
+    ("pas Lens, Liévin") does not count; the last one said wins."""
+    folded = fold(text)
+    words = folded.split()
     gaz = gazetteer()
+    taken = [False] * len(words)
+    found: list[tuple[int, Commune]] = []
     for size in range(min(SCAN_MAX_WORDS, len(words)), 0, -1):
         for start in range(len(words) - size + 1):
             name = " ".join(words[start : start + size])
-            if len(name) < 3 or name in _TOWN_WORDS:
+            if len(name) < 3 or name in _TOWN_WORDS or any(taken[start : start + size]):
                 continue
-            found = [
+            communes = [
                 c
                 for c in gaz.named_exactly(name)
                 if c.region == HAUTS_DE_FRANCE and c.population >= SCAN_MIN_POPULATION
             ]
-            if found:
-                return found[0]
-    return None
+            if not communes:
+                continue
+            taken[start : start + size] = [True] * size
+            if not _denied(" ".join(words[:start]), " ".join(words[start + size :])):
+                found.append((start, communes[0]))
+    return max(found, key=lambda item: item[0])[1] if found else None
 
 
-def read_town(text: str, communes: list[str] = (), postcodes: list[str] = (), asked: bool = False) -> TownAnswer | None:
-    """The commune named in the message: a button's "insee:CODE", an NLU entity, a postal
-    code, a town of the region written out, or — when the question was asked — the whole
-    answer. None when nothing is said."""
+def read_town(
+    text: str, communes: Sequence[str] = (), postcodes: Sequence[str] = (), asked: bool = False
+) -> TownAnswer | None:
+    """The commune named in the message: a button's "insee:CODE", a town of the region written
+    out, an NLU entity, a postal code, or — when the question was asked — the whole answer. Among
+    homonyms, the only one in Hauts-de-France is taken. None when nothing is said."""
     gaz = gazetteer()
     for value in communes:
         value = str(value).strip()
@@ -303,23 +269,21 @@ def read_town(text: str, communes: list[str] = (), postcodes: list[str] = (), as
             commune = gaz.by_insee(value[len(INSEE_PREFIX) :])
             if commune:
                 return TownAnswer(commune.nom, Resolution("ok", commune, ()))
-    candidates = [str(v) for v in communes if str(v).strip()]
+    scanned = scan_town(text)
+    if scanned:
+        homonyms = tuple(c for c in gaz.named_exactly(scanned.nom) if c.insee != scanned.insee)
+        return TownAnswer(scanned.nom, Resolution("ok", scanned, homonyms))
+    candidates = [str(v) for v in reversed(communes) if str(v).strip()]
     candidates += [str(v) for v in postcodes if str(v).strip()]
     if not candidates:
-        postcode = _POSTCODE.search(text)
-        if postcode:
-            candidates.append(postcode.group(1))
-    if not candidates:
-        scanned = scan_town(text)
-        if scanned:
-            return TownAnswer(scanned.nom, Resolution("ok", scanned, ()))
+        candidates += _POSTCODE.findall(text)[-1:]
     if asked and not candidates:
         answer = _TOWN_TAIL.sub("", _TOWN_LEAD.sub("", fold(text))).strip()
         if answer:
             candidates.append(_as_typed(text, len(answer.split())))
     best: TownAnswer | None = None
     for typed in candidates:
-        resolution = gaz.resolve(typed)
+        resolution = prefer_region(gaz.resolve(typed))
         answer = TownAnswer(typed.strip(), resolution)
         if resolution.status == "ok":
             return answer
@@ -328,7 +292,7 @@ def read_town(text: str, communes: list[str] = (), postcodes: list[str] = (), as
     return best
 
 
-def read_job(text: str, metiers: list[str] = (), asked: bool = False, search: bool = False) -> JobResolution | None:
+def read_job(text: str, metiers: Sequence[str] = (), asked: bool = False, search: bool = False) -> JobResolution | None:
     """The job (ROME) the message names. The whole message is read first: its longest job
     phrase is more telling than an entity the NLU cut out of it ("technicienne de
     maintenance des batteries" is not any "technicienne de maintenance"). Then the NLU
@@ -338,17 +302,155 @@ def read_job(text: str, metiers: list[str] = (), asked: bool = False, search: bo
     in_text = vocab.resolve(text)
     if in_text.status == "ok":
         return in_text
-    from_entities = [vocab.resolve(str(value)) for value in metiers]
+    from_entities = [vocab.resolve(str(value)) for value in metiers if not str(value).startswith(INTEREST_PREFIX)]
     for resolution in from_entities:
         if resolution.status == "ok":
             return resolution
-    if in_text.status == "ambiguous" and (asked or search or metiers):
+    if in_text.status == "ambiguous" and (asked or search or from_entities):
         return in_text
     for resolution in from_entities:
         if resolution.status == "ambiguous":
             return resolution
     if asked and fold(text):
         return in_text  # unknown: the dialogue offers the battery jobs
+    return None
+
+
+def read_interest(metiers: Sequence[str]) -> str | None:
+    """What the person likes, from a discovery button ("gout:machines")."""
+    return next((v[len(INTEREST_PREFIX) :] for v in metiers if str(v).startswith(INTEREST_PREFIX)), None)
+
+
+def says_dont_know(text: str) -> bool:
+    """ "je ne sais pas", "aucune idée"…"""
+    return bool(_mentions(fold(text), _DONT_KNOW))
+
+
+def names_a_target(text: str) -> bool:
+    """Whether the message says which job the person wants ("devenir", "formation de"…), as
+    opposed to asking about a job."""
+    return bool(_TARGET_CUES.search(fold(text)))
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Everything a message says about the person and the search."""
+
+    statut: str | None = None
+    niveau: str | None = None
+    radius: Radius | None = None
+    town: TownAnswer | None = None
+    job: JobResolution | None = None
+    interest: str | None = None
+    dont_know_job: bool = False
+    found: tuple[str, ...] = field(default=())  # the profile slots with a usable new value, in order
+
+    def any(self) -> bool:
+        return bool(self.found or self.town or self.job or self.interest or self.dont_know_job)
+
+    @property
+    def complete_request(self) -> bool:
+        """A job and a town in one message: the search can start at once."""
+        return "metier" in self.found and "commune" in self.found
+
+
+def read_facts(text: str, entities: Sequence[Entity], asked: str | None = None, target: bool = True) -> Facts:
+    """What a message says. `asked` is the profile question pending, if any: its answer may be
+    a bare word ("30", "Lens", "aucun"), and when nothing else is said, a word that cannot be
+    used is reported (unknown town or job). `target`: a job named is the job wanted (not a
+    question about a job)."""
+    by_name: dict[str, list[Entity]] = {}
+    for entity in entities:
+        by_name.setdefault(entity.name, []).append(entity)
+
+    def values(name: str) -> list[str]:
+        return [e.value for e in by_name.get(name, [])]
+
+    statut = read_statut(text, by_name.get("statut", []))
+    niveau = read_niveau(text, by_name.get("niveau", []))
+    radius = read_radius(text, by_name.get("rayon_km", []))
+    town = read_town(text, values("commune"), values("code_postal"))
+    job = read_job(text, values("metier"), search=target) if target or asked == "metier" else None
+    interest = read_interest(values("metier"))
+    dont_know = asked == "metier" and says_dont_know(text) and not (job and job.status == "ok")
+    if dont_know:
+        job = None
+    usable = {
+        "statut": statut,
+        "niveau": niveau,
+        "rayon_km": radius,
+        "commune": town if town and town.resolution.status == "ok" else None,
+        "metier": job if job and job.status == "ok" else None,
+    }
+    # The pending question, read with its own leniency, when the message did not already answer it.
+    if asked in PROFILE_SLOTS and not usable[asked] and not dont_know and not interest:
+        something_else = any(usable.values())
+        if asked == "niveau":
+            niveau = read_niveau(text, by_name.get("niveau", []), asked=True)
+            usable["niveau"] = niveau
+        elif asked == "rayon_km":
+            radius = read_radius(text, by_name.get("rayon_km", []), asked=True)
+            usable["rayon_km"] = radius
+        elif asked == "commune" and not something_else:
+            town = read_town(text, values("commune"), values("code_postal"), asked=True)
+            usable["commune"] = town if town and town.resolution.status == "ok" else None
+        elif asked == "metier":
+            asked_job = read_job(text, values("metier"), asked=True)
+            if asked_job and (asked_job.status == "ok" or not something_else):
+                job = asked_job
+                usable["metier"] = job if job.status == "ok" else None
+    if job is not None and job.status != "ok" and any(v for k, v in usable.items() if k != "metier"):
+        job = None  # "j'habite à Liévin" answers another question: no "je ne connais pas ce métier"
+    return Facts(
+        statut=statut,
+        niveau=niveau,
+        radius=radius,
+        town=town,
+        job=job,
+        interest=interest,
+        dont_know_job=dont_know,
+        found=tuple(slot for slot in PROFILE_SLOTS if usable[slot]),
+    )
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What the search knows about the person (the slots of the conversation)."""
+
+    statut: str | None = None
+    metier: str | None = None
+    commune: str | None = None
+    rayon_km: float | None = None
+    niveau: str | None = None
+    complete_request: bool = False  # job and town came together: nothing else is asked first
+    school_paths_shown: bool = False  # a pupil has seen the school paths to the job
+
+    @property
+    def pupil(self) -> bool:
+        return self.statut in PUPILS
+
+
+def next_question(profile: Profile) -> str | None:
+    """The profile question to ask next, or None when the results can be shown.
+
+    The search needs a job and a town. When the assistant leads (the person only said they
+    look for a training), it asks the situation first and, before the results, the distance and
+    the diploma too; a job and a town given together bring the results at once (30 km unless
+    said otherwise). A pupil sees the school paths to the job before anything else is asked."""
+    if profile.statut is None and profile.metier is None and profile.commune is None:
+        return "statut"
+    if profile.metier is None:
+        return "metier"
+    if profile.pupil and not profile.school_paths_shown:
+        return None
+    if profile.commune is None:
+        return "commune"
+    if profile.complete_request:
+        return None
+    if profile.rayon_km is None:
+        return "rayon_km"
+    if profile.niveau is None and not profile.pupil:
+        return "niveau"
     return None
 
 

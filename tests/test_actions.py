@@ -94,7 +94,8 @@ def test_counselor_one_liner_fills_every_slot():
         "rayon_km": 30.0,
         "commune": LENS,
         "metier": "H2705",
-        "probleme": None,
+        "demande_complete": True,
+        "suite": "chercher",
     }
 
 
@@ -146,16 +147,19 @@ def test_unknown_job_offers_the_battery_jobs():
     assert '/inform{"metier": "H2705"}' in [b["payload"] for b in messages[0]["buttons"]]
 
 
-@pytest.mark.parametrize("answer,km", [("peu importe", 30.0), ("50", 50.0), ("20 bornes", 20.0), ("500 km", 200.0)])
+@pytest.mark.parametrize(
+    "answer,km", [("peu importe", 30.0), ("50", 50.0), ("20 bornes", 20.0), ("500 km", 500.0), ("2000 km", 1000.0)]
+)
 def test_radius_answers(answer, km):
     state = tracker(answer, form="profile_form", requested="rayon_km")
     messages, events = run(ActionValidateSlotMappings(), state)
     assert slots_set(events)["rayon_km"] == km
-    assert ("Je limite la recherche à 200 km" in texts(messages)) == (km == 200.0)
+    assert ("Je limite la recherche à 1000 km" in texts(messages)) == (km == 1000.0)
 
 
-def test_other_questions_do_not_change_the_profile():
-    assert run(ActionValidateSlotMappings(), tracker("qui recrute a Douai ?", intent="ask_employers"))[1] == []
+def test_a_question_keeps_the_town_it_names_without_starting_the_search():
+    events = run(ActionValidateSlotMappings(), tracker("qui recrute a Douai ?", intent="ask_employers"))[1]
+    assert slots_set(events) == {"commune": "59178", "suite": "rien"}
 
 
 def test_profile_is_read_once_per_message():
@@ -166,10 +170,10 @@ def test_profile_is_read_once_per_message():
 def test_misunderstood_answers_are_explained_then_stopping_is_offered():
     first = tracker("euh", form="profile_form", requested="commune")
     messages, events = run(ValidateProfileForm(), first)
-    assert slots_set(events) == {"echecs": 1} and "par exemple « Lens »" in texts(messages)
+    assert slots_set(events) == {"echecs": 1, "requested_slot": "commune"} and "par exemple « Lens »" in texts(messages)
     second = tracker("euh", form="profile_form", requested="commune", slots={"echecs": 1})
     messages, events = run(ValidateProfileForm(), second)
-    assert slots_set(events) == {"echecs": 2}
+    assert slots_set(events) == {"echecs": 2, "requested_slot": "commune"}
     assert "Je n'arrive pas à comprendre" in texts(messages)
     assert "/deny" in [b["payload"] for b in messages[0]["buttons"]]
 
@@ -180,8 +184,9 @@ def test_an_understood_answer_resets_the_count_and_another_question_is_left_to_t
         {"event": "action", "name": "profile_form"},
         {"event": "slot", "name": "commune", "value": LENS},
     ]
-    understood = tracker("Lens", form="profile_form", requested="commune", slots={"echecs": 1}, events=events)
-    assert slots_set(run(ValidateProfileForm(), understood)[1]) == {"echecs": 0}
+    known = {"echecs": 1, "statut": "salarie", "metier": "H2705", "commune": LENS}
+    understood = tracker("Lens", form="profile_form", requested="commune", slots=known, events=events)
+    assert slots_set(run(ValidateProfileForm(), understood)[1]) == {"echecs": 0, "requested_slot": "rayon_km"}
     question = tracker("qui paie ?", intent="ask_funding", form="profile_form", requested="commune")
     assert run(ValidateProfileForm(), question) == ([], [])
 
@@ -290,7 +295,11 @@ def test_contact_is_read_stored_and_erased_on_request():
     assert slots_set(run(ValidateContactForm(), answer)[1]) == {"contact": "06 12 34 56 78"}
     messages, _ = run(ValidateContactForm(), tracker("demain", form="contact_form", requested="contact"))
     assert "Je n'ai pas reconnu de numéro" in texts(messages)
-    run(ActionSaveContact(), tracker(slots={"contact": "06 12 34 56 78", "metier": "H2705"}))
+    without_consent = tracker(slots={"contact": "06 12 34 56 78", "metier": "H2705"})
+    messages, _ = run(ActionSaveContact(), without_consent)
+    assert count_requests(engine, "test-user") == 0 and "je ne garde donc rien" in texts(messages)
+    consented = {"contact": "06 12 34 56 78", "metier": "H2705", "consentement_demande": True}
+    run(ActionSaveContact(), tracker(slots=consented))
     assert count_requests(engine, "test-user") == 1
     messages, events = run(ActionDeleteMyData(), tracker("supprime mes données", intent="delete_my_data"))
     assert count_requests(engine, "test-user") == 0
@@ -326,7 +335,7 @@ def test_kiosk_reads_nothing_personal():
     assert events == [], "the kiosk sets no profile slot"
     site = tracker("bonjour", intent="greet", slots={"mode": "kiosque"})
     site.latest_message["metadata"] = {"mode": "site"}
-    assert slots_set(run(ActionValidateSlotMappings(), site)[1]) == {"mode": "site"}
+    assert slots_set(run(ActionValidateSlotMappings(), site)[1]) == {"mode": "site", "suite": "rien"}
 
 
 @pytest.mark.parametrize(
