@@ -101,6 +101,7 @@ data: install
 	$(BIN)/python scripts/build_gazetteer.py
 	$(BIN)/python scripts/make_demo_catalog.py
 	$(BIN)/python scripts/build_nlu_lookups.py
+	$(BIN)/python scripts/build_reconversions.py
 
 clean:
 	rm -rf var .pytest_cache

@@ -6,12 +6,13 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import Indel, Levenshtein
 
 from bot.config import REFERENCE_DIR
 from bot.contract import NIVEAUX
@@ -52,7 +53,7 @@ SHORT_FORMS = {
     "tech": "technicien",
     "techn": "technicien",
 }
-_IGNORED = FUNCTION_WORDS | FILLER_WORDS
+IGNORED_WORDS = FUNCTION_WORDS | FILLER_WORDS
 _CODE = re.compile(r"\b([a-n]) ?(\d{4})\b")
 _ROME = re.compile(r"^[A-N]\d{4}$")
 
@@ -74,18 +75,7 @@ class Metier:
     @property
     def titre(self) -> str:
         """Both genders in one title: "technicien / technicienne de maintenance", or "cariste"."""
-        if self.libelle_m == self.libelle_f:
-            return self.libelle_m
-        m, f = self.libelle_m.split(), self.libelle_f.split()
-        shortest = min(len(m), len(f))
-        head = 0
-        while head < shortest - 1 and m[head] == f[head]:
-            head += 1
-        tail = 0
-        while tail < shortest - head - 1 and m[-1 - tail] == f[-1 - tail]:
-            tail += 1
-        middle = " ".join(m[head : len(m) - tail]) + " / " + " ".join(f[head : len(f) - tail])
-        return " ".join([*m[:head], middle, *m[len(m) - tail :]])
+        return both_genders(self.libelle_m, self.libelle_f)
 
     @property
     def accroche(self) -> str:
@@ -107,14 +97,35 @@ class JobResolution:
     alternatives: tuple[Metier, ...]
 
 
+def both_genders(masculine: str, feminine: str) -> str:
+    """One title for both genders, the shared words written once: "technicien / technicienne de
+    maintenance", or "cariste" when both are the same."""
+    if masculine == feminine:
+        return masculine
+    m, f = masculine.split(), feminine.split()
+    shortest = min(len(m), len(f))
+    head = 0
+    while head < shortest - 1 and m[head] == f[head]:
+        head += 1
+    tail = 0
+    while tail < shortest - head - 1 and m[-1 - tail] == f[-1 - tail]:
+        tail += 1
+    middle = " ".join(m[head : len(m) - tail]) + " / " + " ".join(f[head : len(f) - tail])
+    return " ".join([*m[:head], middle, *m[len(m) - tail :]])
+
+
+def word_key(word: str, ignored: frozenset[str] = IGNORED_WORDS) -> str | None:
+    """One folded word as the resolvers compare it: short form expanded, plural "s" dropped;
+    None for a word in `ignored`."""
+    word = SHORT_FORMS.get(word, word)
+    if word in ignored:
+        return None
+    return word[:-1] if len(word) > 3 and word.endswith("s") else word
+
+
 def words(text: str) -> tuple[str, ...]:
     """The meaningful words of a text, folded, short forms expanded, plural "s" dropped."""
-    out = []
-    for word in fold(text).split():
-        word = SHORT_FORMS.get(word, word)
-        if word not in _IGNORED:
-            out.append(word[:-1] if len(word) > 3 and word.endswith("s") else word)
-    return tuple(out)
+    return tuple(key for key in map(word_key, fold(text).split()) if key is not None)
 
 
 def _typo_budget(word: str) -> int:
@@ -122,6 +133,29 @@ def _typo_budget(word: str) -> int:
     if len(word) < 5 or any(ch.isdigit() for ch in word):
         return 0
     return 1 if len(word) < 10 else 2
+
+
+class TypoCorrector:
+    """Replaces a typed word by the nearest known word when it is unknown and close enough. On a
+    tie, a missing or extra letter beats a wrong one ("monage" -> "montage", not "menage"), then
+    the word found in more phrases wins ("ouvier" -> "ouvrier", not "bouvier")."""
+
+    def __init__(self, known: Iterable[str]):
+        """`known`: the words of every phrase, repeated as often as they occur."""
+        self._uses = Counter(known)
+        self._known = sorted(self._uses)
+        self._known_set = frozenset(self._known)
+
+    def __contains__(self, word: str) -> bool:
+        return word in self._known_set
+
+    def __call__(self, word: str) -> str:
+        budget = _typo_budget(word)
+        if budget and word not in self._known_set:
+            matches = process.extract(word, self._known, scorer=Levenshtein.distance, score_cutoff=budget, limit=None)
+            if matches:
+                return min(matches, key=lambda m: (m[1], Indel.distance(word, m[0]), -self._uses[m[0]], m[0]))[0]
+        return word
 
 
 class Vocabulary:
@@ -143,8 +177,7 @@ class Vocabulary:
         self._shared = frozenset(phrase for phrase, count in owners.items() if count > 1)
         # First words of the everyday titles: "technicien", "ingenieur", "chef"…
         self._title_heads = frozenset(words(title)[0] for m in self._metiers for title in (m.libelle_m, m.libelle_f))
-        self._known_words = sorted({w for phrase, _, _ in self._phrases for w in phrase.split()})
-        self._known_set = frozenset(self._known_words)
+        self._known = TypoCorrector(w for phrase, _, _ in self._phrases for w in phrase.split())
 
     @classmethod
     def from_yaml(cls, path: Path) -> Vocabulary:
@@ -202,20 +235,12 @@ class Vocabulary:
 
     def _correct(self, typed: tuple[str, ...]) -> tuple[str, ...]:
         """The typed words with each unknown word replaced by the nearest known one, if close."""
-        fixed = []
-        for word in typed:
-            budget = _typo_budget(word)
-            if budget and word not in self._known_set:
-                match = process.extractOne(word, self._known_words, scorer=Levenshtein.distance, score_cutoff=budget)
-                if match:
-                    word = match[0]
-            fixed.append(word)
-        return tuple(fixed)
+        return tuple(map(self._known, typed))
 
     def _phrase_starts(self, typed: tuple[str, ...]) -> list[Metier]:
         """Jobs with a phrase that starts with the known typed words, when these start like a
         job title ("technicien", "chef", but not "seconde")."""
-        known = [w for w in typed if w in self._known_set]
+        known = [w for w in typed if w in self._known]
         if not known or known[0] not in self._title_heads:
             return []
         start = " ".join(known) + " "
