@@ -95,6 +95,7 @@ def profile_of(tracker: Tracker) -> Profile:
         commune=tracker.get_slot("commune"),
         rayon_km=float(radius) if radius else None,
         niveau=tracker.get_slot("niveau"),
+        trade=tracker.get_slot("metier_actuel"),
         complete_request=bool(tracker.get_slot("demande_complete")),
         school_paths_shown=bool(tracker.get_slot("metier"))
         and tracker.get_slot("parcours_eleve") == tracker.get_slot("metier"),

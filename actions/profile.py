@@ -36,6 +36,7 @@ from bot.profile import (
     next_question,
     read_facts,
 )
+from bot.reconversion import closest_battery_jobs, reconversions
 from bot.results import DEFAULT_RADIUS_KM
 from bot.wording import say
 
@@ -153,6 +154,8 @@ class ActionValidateSlotMappings(Action):
                 "typed": text_of(tracker)[:60],
                 "options": [m.rome for m in options[:MAX_OPTIONS]],
             }
+        if facts.trade:
+            events.append(SlotSet("metier_actuel", facts.trade.rome))
         if facts.interest:
             events.append(SlotSet("decouverte", facts.interest))
         elif facts.dont_know_job:
@@ -322,7 +325,8 @@ class ActionAskStatut(AskAction):
 
 class ActionAskMetier(AskAction):
     """Which job: the battery jobs to choose from; for someone who does not know yet, what they
-    like, then two or three jobs that fit it; for pupils, the jobs told to pupils."""
+    like, then two or three jobs that fit it; for someone changing careers, the battery jobs
+    closest to their trade and why; for pupils, the jobs told to pupils."""
 
     slot = "metier"
 
@@ -343,6 +347,14 @@ class ActionAskMetier(AskAction):
             lines.append(reply.text("decouverte.lequel"))
             more = reply.button("bouton.autre_chose", "inform", metier=f"{INTEREST_PREFIX}?")
             reply.send("\n".join(lines), [*job_buttons(jobs), more])
+        elif tracker.get_slot("metier_actuel") and reconversions().by_rome(tracker.get_slot("metier_actuel")):
+            trade = reconversions().by_rome(tracker.get_slot("metier_actuel"))
+            close = closest_battery_jobs(trade)
+            lines = [reply.text("reconversion.intro", metier=trade.titre)]
+            lines += [reply.text("reconversion.metier", titre=m.heading, rome=m.rome, raison=why) for m, why in close]
+            lines.append(reply.text("decouverte.lequel"))
+            more = reply.button("bouton.autre_chose", "inform", metier=f"{INTEREST_PREFIX}?")
+            reply.send("\n".join(lines), [*job_buttons([m for m, _ in close]), more])
         else:
             unsure = reply.button("bouton.je_ne_sais_pas", "inform", metier=f"{INTEREST_PREFIX}?")
             if reply.audience.pupil:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from bot.contract import NIVEAUX, PUPILS, STATUTS
 from bot.geo import HAUTS_DE_FRANCE, Commune, Resolution, gazetteer, prefer_region
 from bot.jobs import JobResolution, vocabulary
+from bot.reconversion import ACTUEL, CIBLE, Trade, read_job_mentions
 from bot.results import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, MIN_RADIUS_KM
 from bot.text import fold
 
@@ -161,6 +162,11 @@ def _from_entities(text: str, entities: Sequence[Entity], values: tuple[str, ...
         if found:
             return found
     return None
+
+
+def statut_phrases() -> list[str]:
+    """Every phrase that states a status (folded)."""
+    return sorted({phrase for phrase, _ in _STATUTS})
 
 
 def read_statut(text: str, entities: Sequence[Entity] = ()) -> str | None:
@@ -343,10 +349,11 @@ class Facts:
     job: JobResolution | None = None
     interest: str | None = None
     dont_know_job: bool = False
+    trade: Trade | None = None  # the job the person has or had ("je suis soudeur")
     found: tuple[str, ...] = field(default=())  # the profile slots with a usable new value, in order
 
     def any(self) -> bool:
-        return bool(self.found or self.town or self.job or self.interest or self.dont_know_job)
+        return bool(self.found or self.town or self.job or self.interest or self.dont_know_job or self.trade)
 
     @property
     def complete_request(self) -> bool:
@@ -366,11 +373,17 @@ def read_facts(text: str, entities: Sequence[Entity], asked: str | None = None, 
     def values(name: str) -> list[str]:
         return [e.value for e in by_name.get(name, [])]
 
+    # The job the person has or had is not the job they want: "je suis cariste" names a trade.
+    mentions = read_job_mentions(text)
+    trade = next((m.trade for m in mentions if m.role == ACTUEL), None)
+    wanted = {m.trade.rome for m in mentions if m.role == CIBLE}
     statut = read_statut(text, by_name.get("statut", []))
     niveau = read_niveau(text, by_name.get("niveau", []))
     radius = read_radius(text, by_name.get("rayon_km", []))
     town = read_town(text, values("commune"), values("code_postal"))
     job = read_job(text, values("metier"), search=target) if target or asked == "metier" else None
+    if job and job.status == "ok" and trade and job.metier.rome == trade.rome and trade.rome not in wanted:
+        job = None
     interest = read_interest(values("metier"))
     dont_know = asked == "metier" and says_dont_know(text) and not (job and job.status == "ok")
     if dont_know:
@@ -409,6 +422,7 @@ def read_facts(text: str, entities: Sequence[Entity], asked: str | None = None, 
         job=job,
         interest=interest,
         dont_know_job=dont_know,
+        trade=trade,
         found=tuple(slot for slot in PROFILE_SLOTS if usable[slot]),
     )
 
@@ -422,6 +436,7 @@ class Profile:
     commune: str | None = None
     rayon_km: float | None = None
     niveau: str | None = None
+    trade: str | None = None  # ROME code of the job the person has or had
     complete_request: bool = False  # job and town came together: nothing else is asked first
     school_paths_shown: bool = False  # a pupil has seen the school paths to the job
 
@@ -437,7 +452,7 @@ def next_question(profile: Profile) -> str | None:
     look for a training), it asks the situation first and, before the results, the distance and
     the diploma too; a job and a town given together bring the results at once (30 km unless
     said otherwise). A pupil sees the school paths to the job before anything else is asked."""
-    if profile.statut is None and profile.metier is None and profile.commune is None:
+    if profile.statut is None and profile.metier is None and profile.commune is None and profile.trade is None:
         return "statut"
     if profile.metier is None:
         return "metier"

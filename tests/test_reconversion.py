@@ -13,7 +13,7 @@ import yaml
 from unidecode import unidecode
 
 from bot.jobs import vocabulary
-from bot.profile import _STATUT_WORDS
+from bot.profile import statut_phrases
 from bot.reconversion import (
     ACTUEL,
     CIBLE,
@@ -190,7 +190,7 @@ def test_the_job_wanted_is_never_taken_for_the_current_job(trade):
             assert mentions(text)[-1] == (trade.rome, CIBLE), text
 
 
-STATUTS = sorted({phrase for phrases in _STATUT_WORDS.values() for phrase in phrases})
+STATUTS = statut_phrases()
 
 
 @pytest.mark.parametrize("statut", STATUTS)
