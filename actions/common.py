@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.buttons import is_pressed
 from bot.catalog.db import engine
 from bot.geo import Commune, gazetteer
 from bot.jobs import Metier, vocabulary
@@ -53,12 +54,13 @@ _FUNCTION_WORDS = {"de", "d", "d'", "du", "des", "en", "la", "le", "les", "a", "
 def entities_of(tracker: Tracker) -> list[Entity]:
     """The entities of the last message, with their place in the text, without lone function words."""
     text = tracker.latest_message.get("text") or ""
+    pressed = is_pressed(tracker.latest_message)  # a button's entities have no place in the text
     found = []
     for entity in tracker.latest_message.get("entities") or []:
         if not entity.get("entity") or entity.get("value") is None:
             continue
         start, end = entity.get("start"), entity.get("end")
-        placed = isinstance(start, int) and isinstance(end, int)
+        placed = isinstance(start, int) and isinstance(end, int) and not pressed
         span = text[start:end].strip() if placed else str(entity["value"])
         if span.lower() in _FUNCTION_WORDS and span != "DE":
             continue

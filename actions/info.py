@@ -164,7 +164,7 @@ class ActionJobDetails(Action):
             reply.say("eleve.choisir", buttons=pupil_job_buttons())
             return []
         reply.send(
-            kiosk_text(job),
+            kiosk_text(job, at_kiosk=reply.audience.kiosk),
             [reply.button("bouton.autre_metier", "ask_jobs"), reply.button("bouton.qui_recrute", "ask_employers")],
         )
         return []

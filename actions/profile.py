@@ -6,7 +6,7 @@ from abc import ABC, abstractmethod
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, SlotSet, UserUtteranceReverted, UserUttered
+from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import (
@@ -20,7 +20,7 @@ from actions.common import (
     text_of,
 )
 from bot import discovery
-from bot.buttons import typed_button
+from bot.buttons import is_pressed
 from bot.contract import STATUTS
 from bot.geo import Commune, gazetteer
 from bot.jobs import Metier, vocabulary
@@ -50,7 +50,7 @@ NO_SEARCH_INTENTS = {"request_counselor", "delete_my_data", "goodbye", "more_res
 # A job named in these is asked about, not wanted, unless the words say so ("je voudrais devenir…").
 JOB_QUESTION_INTENTS = {"ask_job_details", "ask_jobs"}
 # While a question of the form is pending, these are answers to it, understood or not.
-ANSWER_INTENTS = {"inform", "search_training", "search_sessions", "nlu_fallback", "affirm", "out_of_scope"}
+ANSWER_INTENTS = {"inform", "search_training", "search_sessions", "nlu_fallback", "affirm", "deny", "out_of_scope"}
 MAX_OPTIONS = 6
 HOMONYMS_SHOWN = 3
 
@@ -59,25 +59,10 @@ def commune_option(commune: Commune) -> dict:
     return button(commune_label(commune), "inform", commune=f"{INSEE_PREFIX}{commune.insee}")
 
 
-def offered_buttons(tracker: Tracker) -> list[dict]:
-    """The buttons of the assistant's messages since the person's previous message."""
-    offered: list[dict] = []
-    users = 0
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            users += 1
-            if users == 2:
-                break
-        elif event.get("event") == "bot" and users == 1:
-            offered[:0] = (event.get("data") or {}).get("buttons") or []
-    return offered
-
-
 class ActionValidateSlotMappings(Action):
     """Reads the profile facts of every message, whatever its intent (runs after each user
     message, before the next action is chosen): canonical values into the slots, in `probleme`
-    what could not be used, in `suite` whether the search must go on. A button's label typed by
-    hand first becomes that button."""
+    what could not be used, in `suite` whether the search must go on."""
 
     def name(self) -> str:
         return "action_validate_slot_mappings"
@@ -89,12 +74,6 @@ class ActionValidateSlotMappings(Action):
         mode = mode_of(tracker)
         if mode in ("site", "kiosque") and mode != tracker.get_slot("mode"):
             events.append(SlotSet("mode", mode))
-        latest = dict(tracker.latest_message)
-        pressed = None if latest.get("bouton") else typed_button(text_of(tracker), offered_buttons(tracker))
-        if pressed:
-            latest = _as_pressed(latest, pressed)
-            events += [UserUtteranceReverted(), UserUttered(latest.get("text"), parse_data=latest)]
-            tracker = _with_latest(tracker, latest)
         if not audience(mode, tracker.get_slot("statut")).reads_profile:
             return events  # the kiosk reads nothing personal
         return events + self.read(dispatcher, tracker)
@@ -106,10 +85,13 @@ class ActionValidateSlotMappings(Action):
         form_active = tracker.active_loop.get("name") == "profile_form"
         requested = tracker.get_slot("requested_slot") if form_active else None
         asked = requested if intent in ANSWER_INTENTS else None
-        text = text_of(tracker)
+        # A button says what it says through its entities, not through the words of its label.
+        text = "" if is_pressed(tracker.latest_message) else text_of(tracker)
         target = intent not in JOB_QUESTION_INTENTS or asked == "metier" or names_a_target(text)
         facts = read_facts(text, entities_of(tracker), asked=asked, target=target)
-        events = [*self.slots(dispatcher, tracker, facts), SlotSet("suite", _what_follows(tracker, intent, facts))]
+        wants_job = "metier" in facts.found and names_a_target(text)
+        follows = _what_follows(tracker, intent, facts, wants_job)
+        events = [*self.slots(dispatcher, tracker, facts), SlotSet("suite", follows)]
         return [e for e in events if tracker.get_slot(e["name"]) != e.get("value")]  # changes only
 
     @staticmethod
@@ -166,42 +148,17 @@ class ActionValidateSlotMappings(Action):
         return events
 
 
-def _what_follows(tracker: Tracker, intent: str | None, facts: Facts) -> str:
+def _what_follows(tracker: Tracker, intent: str | None, facts: Facts, wants_job: bool) -> str:
     """ "chercher": the facts lead to the search (the form, or new results); "repondre_et_chercher":
     the question is answered, then the search goes on; "rien": the intent decides alone."""
     if not facts.any() or intent in NO_SEARCH_INTENTS:
         return "rien"
     if intent in QUESTION_INTENTS and confidence_of(tracker) >= QUESTION_CONFIDENCE:
-        # "qui recrute à Douai ?" is a question, not a search, unless the search is under way
-        # or the message is a complete request.
+        # "qui recrute à Douai ?" is a question, not a search, unless the search is under way, the
+        # message is a complete request or says which job the person wants ("je veux être cariste").
         searching = tracker.active_loop.get("name") == "profile_form" or tracker.get_slot("profil_complet")
-        return "repondre_et_chercher" if searching or facts.complete_request else "rien"
+        return "repondre_et_chercher" if searching or facts.complete_request or wants_job else "rien"
     return "chercher"
-
-
-def _as_pressed(latest: dict, pressed) -> dict:
-    """The parse of a message that is a button's label: the button's intent and entities."""
-    entities = [{"entity": name, "value": value} for name, value in pressed.entities.items()]
-    return {
-        **latest,
-        "intent": {"name": pressed.intent, "confidence": 1.0},
-        "intent_ranking": [{"name": pressed.intent, "confidence": 1.0}],
-        "entities": entities,
-        "bouton": pressed.title,
-    }
-
-
-def _with_latest(tracker: Tracker, latest: dict) -> Tracker:
-    return Tracker(
-        tracker.sender_id,
-        tracker.current_slot_values(),
-        latest,
-        tracker.events,
-        tracker.is_paused(),
-        tracker.followup_action,
-        tracker.active_loop,
-        tracker.latest_action_name,
-    )
 
 
 def _already_read(tracker: Tracker) -> bool:
@@ -256,7 +213,12 @@ class ValidateProfileForm(Action):
         if requested and requested not in set_now:
             if set_now:
                 Reply(dispatcher, tracker).say("profil.note", faits=", ".join(_fact_labels(tracker)))
-            elif problem or (choosing and requested == "metier"):
+            elif choosing and requested == "metier":
+                # Choosing with help: the question shows the next step (a slot other than
+                # requested_slot must be set, or Rasa would take the form as not answered).
+                events.append(SlotSet("decouverte", choosing))
+                following = requested
+            elif problem:
                 events.append(SlotSet("echecs", int(tracker.get_slot("echecs") or 0) + 1))
                 following = requested
             elif intent_of(tracker) not in ANSWER_INTENTS:

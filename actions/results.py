@@ -81,7 +81,7 @@ class ActionShowResults(Action):
     def school_paths(reply: Reply, metier: Metier) -> list[dict[str, Any]]:
         """The job told to pupils and the school paths to it; the sessions nearby if they wish."""
         job = kiosk.kiosk_job(metier.rome)
-        reply.send(kiosk_text(job) if job else job_text(metier, []))
+        reply.send(kiosk_text(job, at_kiosk=reply.audience.kiosk) if job else job_text(metier, []))
         reply.say(
             "eleve.formations",
             buttons=[

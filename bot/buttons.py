@@ -13,6 +13,13 @@ from rapidfuzz.distance import Levenshtein
 from bot.text import fold
 
 _PAYLOAD = re.compile(r"^/(\w+)(\{.*\})?$", re.DOTALL)
+# In the parse of a message that was a button's typed label: the button's title.
+BUTTON_KEY = "bouton"
+
+
+def is_pressed(parse_data: dict) -> bool:
+    """Whether a message is a button: clicked (its payload) or typed (its label)."""
+    return str(parse_data.get("text") or "").startswith("/") or bool(parse_data.get(BUTTON_KEY))
 
 
 @dataclass(frozen=True)
@@ -20,6 +27,7 @@ class Pressed:
     """The button a message stands for: its title, intent and entities."""
 
     title: str
+    payload: str
     intent: str
     entities: dict[str, str]
 
@@ -56,10 +64,16 @@ def typed_button(text: str, offered: Sequence[dict]) -> Pressed | None:
             candidates.append((title, offer, parsed))
     exact = [c for c in candidates if c[0] == typed]
     if not exact:
-        distances = [(Levenshtein.distance(typed, title), title, offer, parsed) for title, offer, parsed in candidates]
+        # Typos in words, never in numbers: "20 km" is not "10 km".
+        numbers = re.findall(r"\d+", typed)
+        distances = [
+            (Levenshtein.distance(typed, title), title, offer, parsed)
+            for title, offer, parsed in candidates
+            if re.findall(r"\d+", title) == numbers
+        ]
         exact = [(title, offer, parsed) for d, title, offer, parsed in distances if d <= _typo_budget(title)]
     titles = {title for title, _, _ in exact}
     if len(titles) != 1:
         return None
     _, offer, (intent, entities) = exact[0]
-    return Pressed(str(offer["title"]), intent, entities)
+    return Pressed(str(offer["title"]), str(offer["payload"]).strip(), intent, entities)

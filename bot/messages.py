@@ -197,13 +197,14 @@ def training_text(details: dict) -> str:
     return "\n".join(lines)
 
 
-def kiosk_text(job: KioskJob) -> str:
-    """A job told to pupils: in short, what you may like, what to know, the school paths."""
+def kiosk_text(job: KioskJob, at_kiosk: bool = True) -> str:
+    """A job told to pupils: in short, what you may like, what to know, the school paths, whom
+    to talk to."""
     lines = [say("eleve.fiche", titre=job.titre_eleve, en_bref=job.en_bref), say("eleve.pour_toi")]
     lines += [say("eleve.puce", texte=item) for item in job.on_aime_si]
     lines.append(say("eleve.a_savoir"))
     lines += [say("eleve.puce", texte=item) for item in job.a_savoir]
     lines.append(say("eleve.comment"))
     lines += [say("eleve.etape", numero=number, texte=step) for number, step in enumerate(job.voies, 1)]
-    lines.append(say("borne.conseil"))
+    lines.append(say("borne.conseil" if at_kiosk else "eleve.conseil"))
     return "\n".join(lines)

@@ -19,7 +19,7 @@ from bot.geo import HAUTS_DE_FRANCE, Commune, Resolution, gazetteer, prefer_regi
 from bot.jobs import JobResolution, vocabulary
 from bot.reconversion import ACTUEL, CIBLE, Trade, read_job_mentions
 from bot.results import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, MIN_RADIUS_KM
-from bot.text import fold
+from bot.text import fold, unsms
 
 INSEE_PREFIX = "insee:"  # button payloads name a commune by its code: "insee:62498"
 INTEREST_PREFIX = "gout:"  # the discovery's buttons name what the person likes: "gout:machines"
@@ -76,7 +76,7 @@ _DENIED_BEFORE = re.compile(
     r"(?: (?:le|la|les|l|de|d|du|des|un|une|mon|ma|encore|eu|obtenu|eu le|a|au|en|dans|vers|chez|suis))* $"
 )
 # … or right after it ("je ne travaille plus").
-_DENIED_AFTER = re.compile(r"^ (?:plus|pas)\b")
+_DENIED_AFTER = re.compile(r"^ (?:plus|pas)\b(?! de calais)")  # (the Pas-de-Calais is no denial)
 _CORRECTION = re.compile(r"\b(?:enfin|non|plutot|pardon|en fait|finalement|je me suis trompe|je voulais dire)\b")
 # "DE" (demandeur d'emploi) is only told from the preposition "de" by its capitals.
 _DE = re.compile(r"(?<![\w'])DE(?![\w'])")
@@ -121,6 +121,11 @@ class Entity:
     value: str
     start: int | None = None
     end: int | None = None
+
+
+def _said(text: str) -> str:
+    """The words of a message, folded, SMS written out."""
+    return unsms(fold(text))
 
 
 def _denied(before: str, after: str) -> bool:
@@ -173,13 +178,13 @@ def read_statut(text: str, entities: Sequence[Entity] = ()) -> str | None:
     """A canonical status from the words of the message (the later wins), else from the NLU."""
     if _DE.search(text):
         return "demandeur_emploi"
-    return _find_phrase(fold(text), _STATUTS) or _from_entities(text, entities, STATUTS, _STATUTS)
+    return _find_phrase(_said(text), _STATUTS) or _from_entities(text, entities, STATUTS, _STATUTS)
 
 
 def read_niveau(text: str, entities: Sequence[Entity] = (), asked: bool = False) -> str | None:
     """A canonical level ("bac+2"…): the highest diploma the message names, or the last one when
     it corrects itself ("bac, enfin non, CAP"); else from the NLU."""
-    folded = fold(text)
+    folded = _said(text)
     phrases = _NIVEAUX_ASKED if asked else _NIVEAUX
     found = [value for _, value in _mentions(folded, phrases)]
     if found:
@@ -205,7 +210,7 @@ def read_radius(text: str, entities: Sequence[Entity] = (), asked: bool = False)
     if raw is None and asked:
         match = _NUMBER_ONLY.match(text.strip())
         raw = match.group(1) if match and not _POSTCODE.search(text) else None
-        if raw is None and _find_phrase(fold(text), _NO_PREFERENCE):
+        if raw is None and _find_phrase(_said(text), _NO_PREFERENCE):
             return Radius(DEFAULT_RADIUS_KM, "defaut")
     if raw is None:
         return None
@@ -277,7 +282,13 @@ def read_town(
                 return TownAnswer(commune.nom, Resolution("ok", commune, ()))
     scanned = scan_town(text)
     if scanned:
-        homonyms = tuple(c for c in gaz.named_exactly(scanned.nom) if c.insee != scanned.insee)
+        # Homonyms are told apart by their département: "Saint-Omer (Calvados)".
+        said = f" {fold(text)} "
+        namesakes = gaz.named_exactly(scanned.nom)
+        chosen = [c for c in namesakes if f" {fold(gaz.departement_nom(c))} " in said or f" {c.departement} " in said]
+        if len(chosen) == 1:
+            return TownAnswer(chosen[0].nom, Resolution("ok", chosen[0], ()))
+        homonyms = tuple(c for c in namesakes if c.insee != scanned.insee)
         return TownAnswer(scanned.nom, Resolution("ok", scanned, homonyms))
     candidates = [str(v) for v in reversed(communes) if str(v).strip()]
     candidates += [str(v) for v in postcodes if str(v).strip()]
@@ -290,6 +301,9 @@ def read_town(
     best: TownAnswer | None = None
     for typed in candidates:
         resolution = prefer_region(gaz.resolve(typed))
+        if resolution.status == "ambiguous" and _POSTCODE.fullmatch(typed.strip()) and resolution.commune:
+            # A postal code shared by several communes: the main one, the others to choose from.
+            resolution = Resolution("ok", resolution.commune, resolution.alternatives)
         answer = TownAnswer(typed.strip(), resolution)
         if resolution.status == "ok":
             return answer
@@ -329,13 +343,13 @@ def read_interest(metiers: Sequence[str]) -> str | None:
 
 def says_dont_know(text: str) -> bool:
     """ "je ne sais pas", "aucune idée"…"""
-    return bool(_mentions(fold(text), _DONT_KNOW))
+    return bool(_mentions(_said(text), _DONT_KNOW))
 
 
 def names_a_target(text: str) -> bool:
     """Whether the message says which job the person wants ("devenir", "formation de"…), as
     opposed to asking about a job."""
-    return bool(_TARGET_CUES.search(fold(text)))
+    return bool(_TARGET_CUES.search(_said(text)))
 
 
 @dataclass(frozen=True)

@@ -148,3 +148,13 @@ def assistant(tmp_path_factory):
 def web(assistant):
     """Base URL of the web pages in front of the assistant."""
     return f"http://127.0.0.1:{assistant[0].web_port}"
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The pass rate by style of the messy dialogues, when they ran."""
+    module = sys.modules.get("tests.test_messy_dialogues")
+    lines = module.pass_rates() if module else []
+    if lines:
+        terminalreporter.section("dialogues désordonnés : taux de réussite par style")
+        for line in lines:
+            terminalreporter.write_line(line)
