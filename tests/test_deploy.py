@@ -24,6 +24,11 @@ NGINX_FILE = DEPLOY / "nginx" / "electromob.conf"
 SECRET_NAME = re.compile(r"(PASSWORD|TOKEN|SECRET|DATABASE_URL|_AUTH)$", re.IGNORECASE)
 COMPOSE_VAR = re.compile(r"^\$\{[A-Z][A-Z0-9_]*(:?[-?][^}]*)?\}$")
 K8S_VAR = re.compile(r"^\$\([A-Z][A-Z0-9_]*\)$")
+# The secrets a deployment is given from outside the repository (environment file, Kubernetes
+# Secret); the containers read them and the catalog URL built with one of them.
+SECRETS = {"BOT_RASA_TOKEN", "BOT_TRACKER_DB_PASSWORD", "BOT_REDIS_PASSWORD", "BOT_CONSEILLER_SECRET"}
+SECRET_VARIABLES = SECRETS | {"BOT_DATABASE_URL"}
+SECRET_FLAGS = {"--auth-token", "--requirepass"}
 URL_PASSWORD = re.compile(r"^[a-z0-9+]+://(?:\$\{[^}]*\}|[^:@/]*):(\$\{[^}]*\}|[^@]*)@")
 # How each role other than the Rasa server starts (entrypoint + command).
 ROLE_PREFIXES = {
@@ -45,19 +50,18 @@ def is_reference(key: str, value: str) -> bool:
 # --- reading the files ---------------------------------------------------------------------
 
 
+def referenced_variables(node) -> set[str]:
+    """The ${VAR} (also ${VAR:-default}, ${VAR:?message}) that a YAML document's values read,
+    not its comments."""
+    if isinstance(node, dict):
+        return set().union(*map(referenced_variables, node.values()))
+    if isinstance(node, list):
+        return set().union(*map(referenced_variables, node))
+    return set(re.findall(r"\$\{(\w+)", node)) if isinstance(node, str) else set()
+
+
 def endpoint_variables() -> set[str]:
-    """The ${VAR} that endpoints.production.yml reads (values only, not its comments)."""
-    found: set[str] = set()
-
-    def walk(node) -> None:
-        if isinstance(node, dict):
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, str):
-            found.update(re.findall(r"\$\{(\w+)\}", node))
-
-    walk(yaml.safe_load((ROOT / "endpoints.production.yml").read_text(encoding="utf-8")))
-    return found
+    return referenced_variables(yaml.safe_load((ROOT / "endpoints.production.yml").read_text(encoding="utf-8")))
 
 
 def compose() -> dict:
@@ -246,6 +250,7 @@ def test_the_other_roles_get_their_variables(role, needed):
 
 def test_k8s_secrets_come_only_from_secret_key_refs():
     assert not k8s("Secret"), "a Secret manifest would put the values in the repository"
+    checked, flags = set(), set()
     for obj in workloads():
         for container in pod_spec(obj)["containers"]:
             for item in container.get("env", []):
@@ -253,10 +258,13 @@ def test_k8s_secrets_come_only_from_secret_key_refs():
                     assert "secretKeyRef" in item.get("valueFrom", {}), (
                         f"{obj['_file']} {container['name']}: {item['name']} must come from a secretKeyRef"
                     )
+                    checked.add(item["name"])
             cmd = k8s_command(container)
-            for flag in ("--auth-token", "--requirepass"):
-                if flag in cmd:
-                    assert K8S_VAR.match(option(cmd, flag)), f"{obj['_file']}: {flag} written in clear"
+            for flag in SECRET_FLAGS & set(cmd):
+                assert K8S_VAR.match(option(cmd, flag)), f"{obj['_file']}: {flag} written in clear"
+                flags.add(flag)
+    assert checked >= SECRET_VARIABLES, f"kubernetes: no container reads {sorted(SECRET_VARIABLES - checked)}"
+    assert flags == SECRET_FLAGS, f"kubernetes: no command passes {sorted(SECRET_FLAGS - flags)}"
     for config_map in k8s("ConfigMap"):
         for key, value in config_map["data"].items():
             assert not SECRET_NAME.search(key), f"ConfigMap key {key} belongs in the Secret"
@@ -264,6 +272,7 @@ def test_k8s_secrets_come_only_from_secret_key_refs():
 
 
 def test_compose_secrets_come_only_from_the_environment():
+    checked, flags = set(), set()
     for name, service in compose()["services"].items():
         env = compose_env(service)
         for key, value in env.items():
@@ -271,18 +280,27 @@ def test_compose_secrets_come_only_from_the_environment():
                 assert is_reference(key, value) and "$(" not in value, (
                     f"compose {name}: {key} must be ${{VAR}}, not a value"
                 )
+                checked.add(key)
         cmd = compose_command(service)
-        for flag in ("--auth-token", "--requirepass"):
-            if flag in cmd:
-                assert COMPOSE_VAR.match(option(cmd, flag)), f"compose {name}: {flag} written in clear"
+        for flag in SECRET_FLAGS & set(cmd):
+            assert COMPOSE_VAR.match(option(cmd, flag)), f"compose {name}: {flag} written in clear"
+            flags.add(flag)
+    assert checked >= SECRET_VARIABLES, f"compose: no service reads {sorted(SECRET_VARIABLES - checked)}"
+    assert flags == SECRET_FLAGS, f"compose: no command passes {sorted(SECRET_FLAGS - flags)}"
 
 
-def test_env_example_holds_no_secret():
+def test_env_example_lists_every_secret_compose_reads_left_empty():
+    """The operator fills in a copy of .env.example: every secret is there, without a value."""
+    listed = {}
     for line in (DEPLOY / ".env.example").read_text(encoding="utf-8").splitlines():
         if "=" in line and not line.lstrip().startswith("#"):
             key, value = line.split("=", 1)
-            if SECRET_NAME.search(key.strip()):
-                assert value.strip() == "", f".env.example: {key} must be left empty"
+            listed[key.strip()] = value.strip()
+    secrets = {key: value for key, value in listed.items() if SECRET_NAME.search(key)}
+    assert {name for name in referenced_variables(compose()) if SECRET_NAME.search(name)} == SECRETS
+    assert set(secrets) == SECRETS, f".env.example: secrets {sorted(SECRETS ^ set(secrets))} missing or unknown"
+    for key, value in secrets.items():
+        assert value == "", f".env.example: {key} must be left empty"
 
 
 def test_no_secret_value_in_any_yaml_of_deploy():
