@@ -1,4 +1,9 @@
-"""Shared fixtures: a real catalog database, on SQLite and, where reachable, PostgreSQL."""
+"""Shared fixtures: a real catalog database, on SQLite and, where reachable, PostgreSQL; the
+trained model and the running assistant.
+
+Every test that asks for the trained model (`trained_model`, hence `assistant` and `web`) is
+marked `model` here, so that `make test-fast` leaves it out; run without a model, it fails.
+"""
 
 from __future__ import annotations
 
@@ -114,12 +119,24 @@ def unseen_catalog(path):
     return w.write(path, formations)
 
 
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "trained_model" in item.fixturenames:
+            item.add_marker(pytest.mark.model)
+
+
 @pytest.fixture(scope="session")
-def assistant(tmp_path_factory):
-    """(servers, REST client, environment) of an assistant over an unseen catalog, with its
-    web pages (counselor secret COUNSELOR_SECRET)."""
+def trained_model():
+    """Path of the trained model; a test that needs it fails without it (never skipped)."""
     if not DEFAULT_MODEL.is_file():
         pytest.fail(f"no trained model at {DEFAULT_MODEL}: run `make train` (make test does it)")
+    return DEFAULT_MODEL
+
+
+@pytest.fixture(scope="session")
+def assistant(tmp_path_factory, trained_model):
+    """(servers, REST client, environment) of an assistant over an unseen catalog, with its
+    web pages (counselor secret COUNSELOR_SECRET)."""
     folder = tmp_path_factory.mktemp("assistant")
     web_port = free_port()
     env = {
@@ -136,7 +153,12 @@ def assistant(tmp_path_factory):
         capture_output=True,
     )
     servers = Servers(
-        rasa_port=free_port(), actions_port=free_port(), web_port=web_port, env=env, log_dir=folder / "logs"
+        model=trained_model,
+        rasa_port=free_port(),
+        actions_port=free_port(),
+        web_port=web_port,
+        env=env,
+        log_dir=folder / "logs",
     ).start()
     client = httpx.Client(base_url=servers.rasa_url, timeout=60)
     yield servers, client, env

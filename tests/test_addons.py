@@ -16,6 +16,7 @@ from addons.action_validation import validate_action_result
 from addons.spacy_nlp import load_model
 
 
+@pytest.mark.slow  # loads the French word vectors
 def test_spacy_model_is_loaded_once_with_only_tokens_and_vectors():
     model = load_model("fr_core_news_md", ())
     assert load_model("fr_core_news_md", ()) is model, "every graph node shares one copy"

@@ -13,6 +13,8 @@ from playwright.sync_api import expect, sync_playwright
 from bot.config import ROOT
 from tests.conftest import COUNSELOR_SECRET, cli_search
 
+pytestmark = pytest.mark.browser
+
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = ROOT / "reports" / "screenshots"
 ANSWER_TIMEOUT_MS = 60_000

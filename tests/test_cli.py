@@ -11,6 +11,8 @@ import pytest
 
 from bot.catalog import lheo_writer as f
 
+pytestmark = pytest.mark.slow  # a fresh process for every command, most load the gazetteer
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LENS, DOUAI, HENIN = "62498", "59178", "62427"
 

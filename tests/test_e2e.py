@@ -131,7 +131,7 @@ def test_dead_action_server_gets_an_apology_not_silence(assistant):
     )
 
 
-def test_servers_stop_together_on_sigterm(tmp_path):
+def test_servers_stop_together_on_sigterm(tmp_path, trained_model):
     """`make run` stopped by a service manager (SIGTERM) takes its servers down with it."""
     import os
     import signal
@@ -146,7 +146,14 @@ def test_servers_stop_together_on_sigterm(tmp_path):
 
     ports = {"--rasa-port": free_port(), "--actions-port": free_port(), "--web-port": free_port()}
     run = subprocess.Popen(
-        [sys.executable, "-m", "serve.servers", *[str(x) for item in ports.items() for x in item]],
+        [
+            sys.executable,
+            "-m",
+            "serve.servers",
+            "--model",
+            str(trained_model),
+            *[str(x) for item in ports.items() for x in item],
+        ],
         cwd=ROOT,
         env={**os.environ, "BOT_DATABASE_URL": f"sqlite:///{tmp_path / 'c.sqlite3'}"},
         stdout=subprocess.PIPE,

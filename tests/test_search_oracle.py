@@ -21,6 +21,8 @@ from lxml import etree
 from bot.catalog import lheo_writer as w
 from bot.geo import gazetteer
 
+pytestmark = pytest.mark.slow  # three imports and thirty searches, each a fresh process
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TOWNS = ["62498", "59178", "59350", "59183", "62041", "62427", "62160", "59606", "62119", "80021", "60057"]
 ROMES = ["H2705", "H2703", "I1304"]
