@@ -17,8 +17,8 @@ RASA := $(BIN)/rasa
 # Rasa would otherwise try to send usage data and crash reports over the network.
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: install catalog train run run-production shell test test-scale validate test-stories chromium nginx eval bench \
-	bench-catalog bench-scale data clean
+.PHONY: install catalog train run run-production shell lint test test-fast test-scale validate test-stories chromium \
+	nginx eval bench bench-catalog bench-scale data clean
 
 install: $(INSTALLED)
 
@@ -72,8 +72,19 @@ nginx:
 	  command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] || { echo "erreur : nginx manque : installez le paquet Debian nginx (apt-get install nginx)." >&2; exit 1; }; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; }
 
-test: validate test-stories chromium
+# Code style (ruff, configured in pyproject.toml).
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Everything: style, training data, test conversations, then every test (model, browser, slow).
+test: lint validate test-stories chromium
 	$(BIN)/python -m pytest -q --ignore=tests/scale
+
+# In about a minute, without model, training, servers or browser: the style and the tests marked
+# neither model, browser nor slow (pyproject.toml). PostgreSQL is used when it answers.
+test-fast: lint
+	$(BIN)/python -m pytest -q -m "not model and not browser and not slow" --ignore=tests/scale
 
 # The production topology under load and faults; PostgreSQL and Redis of its own (installed
 # from Debian's packages when missing), stopped at the end.
