@@ -17,7 +17,7 @@ RASA := $(BIN)/rasa
 # Rasa would otherwise try to send usage data and crash reports over the network.
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: install catalog train run run-production shell lint test test-fast test-scale validate test-stories chromium \
+.PHONY: install catalog train run run-production shell lint test test-fast test-scale validate test-stories chromium axe \
 	nginx eval bench bench-catalog bench-scale data clean
 
 install: $(INSTALLED)
@@ -67,6 +67,16 @@ chromium:
 	  command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] || { echo "erreur : Chromium manque : installez le paquet Debian chromium (apt-get install chromium)." >&2; exit 1; }; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# The browser tests check the pages with axe-core: the npm package at this version, installed in
+# var/axe (with npm from Debian's packages when it is missing), never loaded from a CDN.
+AXE_VERSION := 4.14.1
+axe:
+	@grep -qs '"version": "$(AXE_VERSION)"' var/axe/node_modules/axe-core/package.json || { \
+	  command -v npm >/dev/null || { \
+	    command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] || { echo "erreur : npm manque : installez le paquet Debian npm (apt-get install npm)." >&2; exit 1; }; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }; \
+	  npm install --prefix var/axe --no-save --no-package-lock --no-audit --no-fund --silent axe-core@$(AXE_VERSION); }
+
 nginx:
 	@test -x /usr/sbin/nginx || { \
 	  command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] || { echo "erreur : nginx manque : installez le paquet Debian nginx (apt-get install nginx)." >&2; exit 1; }; \
@@ -78,7 +88,7 @@ lint: install
 	$(BIN)/ruff format --check .
 
 # Everything: style, training data, test conversations, then every test (model, browser, slow).
-test: lint validate test-stories chromium
+test: lint validate test-stories chromium axe
 	$(BIN)/python -m pytest -q --ignore=tests/scale
 
 # In about a minute, without model, training, servers or browser: the style and the tests marked

@@ -1,6 +1,7 @@
 """The three web views in a real browser (Debian's Chromium driven by Playwright), against
 the real servers: widget conversation, keyboard-only use, inert XSS, kiosk reset, counselor
-summary. Screenshots of each view go to reports/screenshots/ (copied into docs/ for the README).
+summary, and no WCAG 2.1 A or AA violation found by axe-core on each view. Screenshots of each
+view go to reports/screenshots/ (copied into docs/ for the README).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from tests.conftest import COUNSELOR_SECRET, cli_search
 pytestmark = pytest.mark.browser
 
 CHROMIUM = "/usr/bin/chromium"
+AXE = ROOT / "var" / "axe" / "node_modules" / "axe-core" / "axe.min.js"  # make axe
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 SHOTS = ROOT / "reports" / "screenshots"
 ANSWER_TIMEOUT_MS = 60_000
 
@@ -49,6 +52,21 @@ def page(browser):
     page.dialogs = dialogs
     yield page
     context.close()
+
+
+def assert_accessible(page, view):
+    """axe-core finds no WCAG 2.1 A or AA violation on the page as it is shown now."""
+    if not AXE.is_file():
+        pytest.fail(f"{AXE} is missing: run `make axe` (make test does it)")
+    # Evaluated through the DevTools protocol: the page's script policy stays as it is.
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_21_AA)
+    assert result["passes"], f"{view}: axe-core checked nothing"
+    violations = [
+        f"{v['id']} ({v['impact']}): {v['help']} {[node['target'] for node in v['nodes']]}"
+        for v in result["violations"]
+    ]
+    assert not violations, f"{view}: " + "\n".join(violations)
 
 
 def bot_messages(page):
@@ -97,6 +115,7 @@ def test_keyboard_only_from_hello_to_session_cards_matching_the_search(page, web
     ]
     assert shown == expected
     expect(page.locator(".emchat-path").first).to_be_visible()
+    assert_accessible(page, "/ (the widget with sessions)")
     page.locator(".emchat-card").last.scroll_into_view_if_needed()
     page.screenshot(path=str(SHOTS / "widget.png"))
 
@@ -129,6 +148,7 @@ def test_kiosk_discovery_without_typing_and_reset(page, web):
     page.goto(f"{web}/kiosque?inactivite=4")
     assert page.locator("#emchat-input").count() == 0, "the kiosk asks nothing to type"
     expect(bot_messages(page).first).to_contain_text("métiers", timeout=ANSWER_TIMEOUT_MS)
+    assert_accessible(page, "/kiosque")  # with its buttons, before the inactivity clock runs
     page.locator(".emchat-btn", has_text="Découvrir les métiers").first.click()
     expect(bot_messages(page).nth(1)).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
     page.locator(".emchat-btn", has_text="Pilote de ligne").first.click()
@@ -159,10 +179,13 @@ def test_counselor_search_and_printable_summary(page, web, assistant):
     page.locator("th button[data-cle=distance]").click()
     distances = [r for r in (rows.nth(i).get_attribute("data-distance") for i in range(rows.count())) if r]
     assert [float(d) for d in distances] == sorted(float(d) for d in distances)
+    assert expected and distances, "the accessibility check below sees a table of sessions"
+    assert_accessible(page, "/conseiller (with sessions)")
     page.screenshot(path=str(SHOTS / "conseiller.png"), full_page=True)
     page.locator("text=Synthèse imprimable").click()
     expect(page.locator("h1")).to_contain_text("Votre projet")
     expect(page.locator("text=Contacter les organismes")).to_be_visible()
+    assert_accessible(page, "/conseiller/synthese")
     page.emulate_media(media="print")
     expect(page.locator(".bandeau")).to_be_hidden()
     page.screenshot(path=str(SHOTS / "synthese.png"), full_page=True)
