@@ -23,6 +23,8 @@ from bot.config import REFERENCE_DIR
 from bot.contract import NIVEAUX, PUPILS, STATUTS
 from bot.wording import line_patterns
 
+pytestmark = pytest.mark.slow  # a thousand trackers per action
+
 TRACKERS_PER_ACTION = 1000
 DEMO = os.path.join(config.ROOT, "data", "catalog", "demo-electromob.lheo.xml")
 DOMAIN = yaml.safe_load((config.ROOT / "domain.yml").read_text(encoding="utf-8"))
