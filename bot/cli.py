@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import NoReturn
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
@@ -24,7 +25,7 @@ class UsageError(Exception):
 
 
 class Parser(argparse.ArgumentParser):
-    def error(self, message):  # one line instead of argparse's usage block
+    def error(self, message: str) -> NoReturn:  # one line instead of argparse's usage block
         raise UsageError(message)
 
 
@@ -90,7 +91,7 @@ def _rome(text: str) -> str:
     return rome
 
 
-def _path(args) -> int:
+def _path(args: argparse.Namespace) -> int:
     rome = _rome(args.rome)
     steps = learning_path(engine(), rome)
     if args.json:
@@ -105,7 +106,7 @@ def _path(args) -> int:
     return 0
 
 
-def _search(args) -> int:
+def _search(args: argparse.Namespace) -> int:
     rome = _rome(args.rome)
     if not MIN_RADIUS_KM <= args.rayon <= MAX_RADIUS_KM:
         raise UsageError(f"rayon invalide « {args.rayon:g} » (attendu entre {MIN_RADIUS_KM:g} et {MAX_RADIUS_KM:g} km)")
@@ -133,7 +134,7 @@ def _search(args) -> int:
     return 0
 
 
-def _commune(args) -> Commune:
+def _commune(args: argparse.Namespace) -> Commune:
     gaz = gazetteer()
     if args.insee:
         commune = gaz.by_insee(args.insee.strip())

@@ -36,7 +36,8 @@ def _load(path: Path) -> tuple[list[Employer], list[tuple[str, int, Employer]]]:
     """The employers of the file, and the (folded phrase, rank, employer) that name each."""
     with path.open(encoding="utf-8") as handle:
         entries = yaml.safe_load(handle)["employeurs"]
-    employers, phrases = [], []
+    employers: list[Employer] = []
+    phrases: list[tuple[str, int, Employer]] = []
     for entry in entries:
         employer = Employer(
             nom=entry["nom"],
@@ -85,5 +86,6 @@ def nearest(lat: float, lon: float) -> list[tuple[Employer, float]]:
     ranked = []
     for employer in employers():
         site = communes.by_insee(employer.insee)
+        assert site is not None, f"{employer.insee} of {EMPLOYEURS_PATH.name} is not in the gazetteer"
         ranked.append((employer, haversine_km(lat, lon, site.lat, site.lon)))
     return sorted(ranked, key=lambda pair: pair[1])

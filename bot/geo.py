@@ -12,6 +12,7 @@ import gzip
 import math
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,14 +79,14 @@ def _preference(commune: Commune) -> tuple:
     return commune.region != HAUTS_DE_FRANCE, -commune.population, commune.insee
 
 
-def _ranked(communes) -> list[Commune]:
+def _ranked(communes: Iterable[Commune]) -> list[Commune]:
     """Distinct communes in preference order."""
     if isinstance(communes, list) and len(communes) < 2:
         return communes
     return sorted({c.insee: c for c in communes}.values(), key=_preference)
 
 
-def _unique(communes) -> list[Commune]:
+def _unique(communes: Iterable[Commune]) -> list[Commune]:
     return list({c.insee: c for c in communes}.values())
 
 
@@ -219,7 +220,7 @@ class Gazetteer:
         return [self._official.get(key, []), self._variant.get(key, []), current, self._former.get(key, []), former]
 
     @staticmethod
-    def _prefixed(spaced: list[str], folded: str, indexes) -> list[Commune]:
+    def _prefixed(spaced: list[str], folded: str, indexes: Iterable[dict[str, list[Commune]]]) -> list[Commune]:
         """Communes of the names that start with the words of folded."""
         if len(folded) < MIN_KEY:
             return []

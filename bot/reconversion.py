@@ -111,6 +111,7 @@ def appellation_forms(label: str) -> tuple[str, ...]:
     """The masculine and feminine forms of a ROME appellation: "Agent / Agente de quai" ->
     ("Agent de quai", "Agente de quai"); "Opérateur(trice) polyvalent(e)" -> ("Opérateur
     polyvalent", "Opératrice polyvalente")."""
+    forms: tuple[str, ...]
     if " / " in label:
         left, right = label.split(" / ", 1)
         size = len(left.split())
@@ -275,7 +276,8 @@ def _passerelle(entry: object, trade: str, here: str) -> Passerelle:
     if not isinstance(entry, dict):
         raise ValueError(f"{here} : chaque métier proche doit être un dictionnaire")
     rome = str(entry.get("rome", ""))
-    if vocabulary().by_rome(rome) is None or vocabulary().by_rome(rome).rome != rome:
+    metier = vocabulary().by_rome(rome)
+    if metier is None or metier.rome != rome:
         raise ValueError(f"{here} : métier proche « {rome} » absent de metiers.yml")
     raison = str(entry.get("raison") or "").strip()
     if not raison:
@@ -315,4 +317,5 @@ def read_current_job(text: str, asked: bool = False) -> Trade | None:
 
 def closest_battery_jobs(trade: Trade) -> list[tuple[Metier, str]]:
     """The battery jobs closest to a current job, best first, each with its reason."""
-    return [(vocabulary().by_rome(p.rome), p.raison) for p in trade.proches]
+    jobs = vocabulary()
+    return [(job, p.raison) for p in trade.proches if (job := jobs.by_rome(p.rome))]  # all known (checked on load)

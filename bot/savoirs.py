@@ -150,10 +150,10 @@ def _topic(path: Path, number: int, raw: object) -> Topic:
     if not isinstance(sources, list):
         raise SavoirsError(f"{where} : « sources » doit être une liste")
     checked_sources = tuple(_source(f"{where}, source n° {n}", item) for n, item in enumerate(sources, 1))
-    texts = {"vous": _answer(where, "vous", raw["vous"])}
-    texts["tu"] = None if raw.get("tu") is None else _answer(where, "tu", raw["tu"])
+    vous = _answer(where, "vous", raw["vous"])
+    tu = None if raw.get("tu") is None else _answer(where, "tu", raw["tu"])
     stated = {amount for source in checked_sources for amount in source.montants}
-    for registre, text in texts.items():
+    for registre, text in (("vous", vous), ("tu", tu)):
         unsourced = [amount for amount in euro_amounts(text or "") if amount not in stated]
         if unsourced:
             raise SavoirsError(
@@ -163,8 +163,8 @@ def _topic(path: Path, number: int, raw: object) -> Topic:
     return Topic(
         id=topic_id,
         titre=_text(raw["titre"], f"{where} : « titre »"),
-        vous=texts["vous"],
-        tu=texts["tu"],
+        vous=vous,
+        tu=tu,
         selon_sessions=_session_facts(where, raw.get("selon_sessions")),
         sources=checked_sources,
     )

@@ -28,7 +28,7 @@ def unsms(folded: str) -> str:
     return " ".join(_SMS.get(word, word) for word in folded.split())
 
 
-def fold(text: str) -> str:
+def fold(text: str | None) -> str:
     """Lower-case ASCII words separated by single spaces: accents, case, hyphens,
     apostrophes and punctuation do not matter ("Hénin-Beaumont" -> "henin beaumont")."""
     words = _NON_WORD.sub(" ", unidecode(text or "").lower()).split()

@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
-def _purge(args) -> int:
+def _purge(args: argparse.Namespace) -> int:
     if not args.older_than_days > 0:
         raise UsageError(f"durée invalide « {args.older_than_days:g} » (attendu un nombre de jours positif)")
     url = args.database_url or tracker_database_url()

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 
 from sqlalchemy.engine import URL
 
@@ -20,12 +21,12 @@ TRACKER_DB_DEFAULTS = {
 }
 
 
-def tracker_settings(environ: dict | None = None) -> dict:
-    environ = os.environ if environ is None else environ
-    return {key: environ.get(key, default) for key, default in TRACKER_DB_DEFAULTS.items()}
+def tracker_settings(environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    env = os.environ if environ is None else environ
+    return {key: env.get(key, default) for key, default in TRACKER_DB_DEFAULTS.items()}
 
 
-def tracker_database_url(environ: dict | None = None) -> str:
+def tracker_database_url(environ: Mapping[str, str] | None = None) -> str:
     """SQLAlchemy URL of the conversations' database (BOT_TRACKER_DB_*)."""
     env = tracker_settings(environ)
     try:

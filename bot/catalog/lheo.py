@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 from lxml import etree, html
 from sqlalchemy import bindparam, delete, select, update
@@ -73,7 +74,7 @@ class _Rows:
     sessions: list[dict] = field(default_factory=list)
 
 
-def import_file(engine: Engine, path: str | os.PathLike, *, progress=sys.stderr) -> ImportReport:
+def import_file(engine: Engine, path: str | os.PathLike, *, progress: TextIO | None = sys.stderr) -> ImportReport:
     path = Path(path)
     if not path.is_file():
         raise ImportFault(f"{path} : fichier introuvable")
@@ -95,7 +96,7 @@ class _Parser:
         self.seen: dict[str, set[str]] = {"formation": set(), "action": set(), "session": set()}
 
     # -- helpers -----------------------------------------------------------------------
-    def fault(self, element, message: str) -> ImportFault:
+    def fault(self, element: etree._Element | None, message: str) -> ImportFault:
         line = getattr(element, "sourceline", None)
         where = f", ligne {line}" if line else ""
         return ImportFault(f"{self.path}{where} : {message}")
@@ -105,19 +106,19 @@ class _Parser:
             return path
         return "/".join(f"{{{self.ns}}}{part}" for part in path.split("/"))
 
-    def text(self, element, path: str) -> str | None:
+    def text(self, element: etree._Element | None, path: str) -> str | None:
         if element is None:
             return None
         value = element.findtext(self.q(path))
         value = value.strip() if value else ""
         return value or None
 
-    def all_texts(self, element, path: str) -> list[str]:
+    def all_texts(self, element: etree._Element | None, path: str) -> list[str]:
         if element is None:
             return []
         return [t.strip() for t in (e.text for e in element.iterfind(self.q(path))) if t and t.strip()]
 
-    def integer(self, element, path: str, allowed: Iterable[int] | None = None) -> int | None:
+    def integer(self, element: etree._Element, path: str, allowed: Iterable[int] | None = None) -> int | None:
         value = self.text(element, path)
         if value is None:
             return None
@@ -129,7 +130,7 @@ class _Parser:
             raise self.fault(element.find(self.q(path)), f"<{path}> a une valeur inconnue : « {value} »")
         return number
 
-    def decimal(self, element, path: str) -> float | None:
+    def decimal(self, element: etree._Element, path: str) -> float | None:
         value = self.text(element, path)
         if value is None:
             return None
@@ -138,7 +139,7 @@ class _Parser:
         except ValueError:
             raise self.fault(element.find(self.q(path)), f"<{path}> n'est pas un nombre : « {value} »") from None
 
-    def ident(self, element, kind: str) -> str:
+    def ident(self, element: etree._Element, kind: str) -> str:
         numero = (element.get("numero") or "").strip()
         if not numero:
             raise self.fault(element, f"<{kind}> sans attribut numero")
@@ -147,7 +148,7 @@ class _Parser:
         self.seen[kind].add(numero)
         return numero
 
-    def date(self, element, path: str, *, end: bool) -> dt.date | None:
+    def date(self, element: etree._Element, path: str, *, end: bool) -> dt.date | None:
         node = element.find(self.q(path))
         value = (node.text or "").strip() if node is not None else ""
         if not re.fullmatch(r"\d{8}", value):
@@ -169,7 +170,7 @@ class _Parser:
             raise self.fault(node, f"date <{path}> invalide : « {value} »") from None
 
     # -- document ------------------------------------------------------------------------
-    def run(self, store: Callable[[_Rows], None], progress) -> None:
+    def run(self, store: Callable[[_Rows], None], progress: TextIO | None) -> None:
         size = self.path.stat().st_size
         show_progress = progress is not None and size >= PROGRESS_MIN_BYTES
         last_shown = time.monotonic()
@@ -220,7 +221,7 @@ class _Parser:
             raise ImportFault(f"{self.path} : aucune <formation> dans <offres>")
         store(rows)
 
-    def _check_root(self, element) -> None:
+    def _check_root(self, element: etree._Element) -> None:
         name = etree.QName(element)
         if name.localname != "lheo":
             raise self.fault(element, f"racine <{name.localname}> au lieu de <lheo> : ce n'est pas un fichier LHEO")
@@ -228,7 +229,7 @@ class _Parser:
             raise self.fault(element, f"espace de noms LHEO inconnu « {name.namespace} »")
         self.ns = name.namespace
 
-    def _formation(self, element, rows: _Rows) -> None:
+    def _formation(self, element: etree._Element, rows: _Rows) -> None:
         formation_id = self.ident(element, "formation")
         intitule = self.text(element, "intitule-formation")
         if not intitule:
@@ -266,7 +267,7 @@ class _Parser:
         rows.formacodes.extend({"formation_id": formation_id, "code": code} for code in formacodes)
         self.report.formations += 1
 
-    def _organisme(self, formation, formation_id: str, rows: _Rows) -> str:
+    def _organisme(self, formation: etree._Element, formation_id: str, rows: _Rows) -> str:
         element = formation.find(self.q("organisme-formation-responsable"))
         if element is None:
             raise self.fault(formation, f"<formation> « {formation_id} » sans <organisme-formation-responsable>")
@@ -292,7 +293,7 @@ class _Parser:
         }
         return key
 
-    def _action(self, element, formation_id: str, rows: _Rows) -> int | None:
+    def _action(self, element: etree._Element, formation_id: str, rows: _Rows) -> int | None:
         action_id = self.ident(element, "action")
         hours = self.integer(element, "nombre-heures-total")
         if hours is None:
@@ -326,7 +327,7 @@ class _Parser:
         self.report.actions += 1
         return hours
 
-    def _lieu(self, element, action_id: str) -> dict:
+    def _lieu(self, element: etree._Element, action_id: str) -> dict:
         coordonnees = element.find(self.q("coordonnees"))
         address = coordonnees.find(self.q("adresse")) if coordonnees is not None else None
         if address is None:
@@ -336,7 +337,8 @@ class _Parser:
         ville = self.text(address, "ville")
         lat = self.decimal(address, "geolocalisation/latitude")
         lon = self.decimal(address, "geolocalisation/longitude")
-        if (lat is None) != (lon is None) or (lat is not None and not (-90 <= lat <= 90 and -180 <= lon <= 180)):
+        in_bounds = lat is None or lon is None or (-90 <= lat <= 90 and -180 <= lon <= 180)
+        if (lat is None) != (lon is None) or not in_bounds:
             raise self.fault(address.find(self.q("geolocalisation")), "<geolocalisation> incomplète ou hors limites")
         commune = self.gaz.by_insee(insee) if insee else None
         source = "insee" if commune else None
@@ -354,7 +356,7 @@ class _Parser:
             "action_id": action_id,
             "nom": self.text(address, "denomination")
             or self.text(coordonnees, "nom")
-            or (self.all_texts(coordonnees, "ligne") or [None])[0],
+            or next(iter(self.all_texts(coordonnees, "ligne")), None),
             "adresse": ", ".join(self.all_texts(address, "ligne")) or None,
             "code_postal": postcode,
             "ville": ville or (commune.nom if commune else None),
@@ -364,7 +366,7 @@ class _Parser:
             "point_source": source,
         }
 
-    def _session(self, element, action_id: str) -> dict:
+    def _session(self, element: etree._Element, action_id: str) -> dict:
         session_id = self.ident(element, "session")
         if element.find(self.q("periode")) is None:
             raise self.fault(element, f"<session> « {session_id} » sans <periode>")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -42,8 +43,8 @@ def lieu(
 
 def action(
     numero: str,
-    sessions: list[str],
-    lieux: list[str] = (),
+    sessions: Sequence[str],
+    lieux: Sequence[str] = (),
     modalite: int = 0,
     permanent: int = 0,
     heures: int | None = 35,

@@ -37,7 +37,7 @@ class SessionHit:
     modalite: str
     places: int | None
 
-    def sort_key(self):
+    def sort_key(self) -> tuple[dt.date, bool, float, str]:
         return (self.debut, self.distance is None, self.distance or 0.0, self.session_id)
 
     def as_json(self) -> dict:
