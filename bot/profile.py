@@ -155,7 +155,9 @@ def _find_phrase(folded: str, phrases: list[tuple[str, str]]) -> str | None:
     return found[-1][1] if found else None
 
 
-def _from_entities(text: str, entities: Sequence[Entity], values: tuple[str, ...], phrases) -> str | None:
+def _from_entities(
+    text: str, entities: Sequence[Entity], values: tuple[str, ...], phrases: list[tuple[str, str]]
+) -> str | None:
     """The last entity that is, or says, one of `values`, unless the text denies it."""
     for entity in reversed(entities):
         placed = entity.start is not None and entity.end is not None
@@ -295,9 +297,9 @@ def read_town(
     if not candidates:
         candidates += _POSTCODE.findall(text)[-1:]
     if asked and not candidates:
-        answer = _TOWN_TAIL.sub("", _TOWN_LEAD.sub("", fold(text))).strip()
-        if answer:
-            candidates.append(_as_typed(text, len(answer.split())))
+        words = _TOWN_TAIL.sub("", _TOWN_LEAD.sub("", fold(text))).strip()
+        if words:
+            candidates.append(_as_typed(text, len(words.split())))
     best: TownAnswer | None = None
     for typed in candidates:
         resolution = prefer_region(gaz.resolve(typed))
@@ -396,7 +398,14 @@ def read_facts(text: str, entities: Sequence[Entity], asked: str | None = None, 
     radius = read_radius(text, by_name.get("rayon_km", []))
     town = read_town(text, values("commune"), values("code_postal"))
     job = read_job(text, values("metier"), search=target) if target or asked == "metier" else None
-    if job and job.status == "ok" and trade and job.metier.rome == trade.rome and trade.rome not in wanted:
+    if (
+        job
+        and job.metier
+        and job.status == "ok"
+        and trade
+        and job.metier.rome == trade.rome
+        and trade.rome not in wanted
+    ):
         job = None
     interest = read_interest(values("metier"))
     dont_know = asked == "metier" and says_dont_know(text) and not (job and job.status == "ok")
