@@ -27,7 +27,7 @@ from urllib.parse import urlencode
 import aiohttp
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sanic import Sanic, response
-from sanic.request import Request
+from sanic.request import Request, RequestParameters
 from sanic.response import HTTPResponse
 
 from bot import config, kiosk
@@ -91,7 +91,7 @@ def counselor_secret() -> str | None:
     return os.environ.get("BOT_CONSEILLER_SECRET") or None
 
 
-def page(name: str, status: int = 200, **context) -> HTTPResponse:
+def page(name: str, status: int = 200, **context: object) -> HTTPResponse:
     return response.html(templates.get_template(name).render(static="/static", **context), status=status)
 
 
@@ -145,7 +145,8 @@ def create_app() -> Sanic:
         sender, message = str(body.get("sender") or "")[:100], str(body.get("message") or "")[:MAX_MESSAGE]
         if not sender:
             return response.json({"erreur": "identifiant de conversation manquant"}, status=400, headers=cors)
-        metadata = body.get("metadata") if isinstance(body.get("metadata"), dict) else {}
+        metadata = body.get("metadata")
+        metadata = metadata if isinstance(metadata, dict) else {}
         payload = {"sender": sender, "message": message, "metadata": {"mode": str(metadata.get("mode", "site"))[:20]}}
         messages = await relay(payload)
         if messages is None:
@@ -185,7 +186,7 @@ async def _counselor_page(request: Request, summary: bool) -> HTTPResponse:
         return denied
     query = _CounselorQuery(request.args)
     result = await asyncio.to_thread(query.run) if summary or query.submitted else None
-    if summary and not result.get("erreur"):
+    if summary and result and not result.get("erreur"):
         return page("synthese.html", q=query, result=result, today=config.today())
     return page("conseiller.html", status=400 if summary else 200, q=query, result=result)
 
@@ -207,7 +208,7 @@ def _counselor_gate(request: Request) -> HTTPResponse | None:
 class _CounselorQuery:
     """The counselor's search form: job in words or ROME code, town or postal code, radius, dates."""
 
-    def __init__(self, args):
+    def __init__(self, args: RequestParameters) -> None:
         self.metier = (args.get("metier") or "").strip()[:200]
         self.commune = (args.get("commune") or "").strip()[:200]
         self.rayon = (args.get("rayon") or f"{DEFAULT_RADIUS_KM:g}").strip()[:6]
@@ -222,15 +223,15 @@ class _CounselorQuery:
 
     def run(self) -> dict:
         job = vocabulary().resolve(self.metier)
-        if job.status != "ok":
+        if job.status != "ok" or job.metier is None:
             choices = [job.metier, *job.alternatives] if job.metier else vocabulary().battery()
             return {"erreur": say("page_conseiller.metier_inconnu", metier=self.metier), "choix_metiers": choices}
         town = gazetteer().resolve(self.commune)
-        if town.status != "ok":
-            choices = ([town.commune] if town.commune else []) + list(town.alternatives)
+        if town.status != "ok" or town.commune is None:
+            communes = ([town.commune] if town.commune else []) + list(town.alternatives)
             key = "commune_ambigue" if town.status == "ambiguous" else "commune_inconnue"
             error = say(f"page_conseiller.{key}", commune=self.commune)
-            return {"erreur": error, "choix_communes": choices, "metier": job.metier}
+            return {"erreur": error, "choix_communes": communes, "metier": job.metier}
         try:
             radius = float(self.rayon.replace(",", "."))
             start = dt.date.fromisoformat(self.du) if self.du else None
