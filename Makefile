@@ -82,16 +82,17 @@ nginx:
 	  command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] || { echo "erreur : nginx manque : installez le paquet Debian nginx (apt-get install nginx)." >&2; exit 1; }; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; }
 
-# Code style (ruff, configured in pyproject.toml).
+# Code style (ruff) and type hints (mypy on bot/, serve/, privacy/), configured in pyproject.toml.
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 # Everything: style, training data, test conversations, then every test (model, browser, slow).
 test: lint validate test-stories chromium axe
 	$(BIN)/python -m pytest -q --ignore=tests/scale
 
-# In about a minute, without model, training, servers or browser: the style and the tests marked
+# In about a minute, without model, training, servers or browser: style, types and the tests marked
 # neither model, browser nor slow (pyproject.toml). PostgreSQL is used when it answers.
 test-fast: lint
 	$(BIN)/python -m pytest -q -m "not model and not browser and not slow" --ignore=tests/scale
