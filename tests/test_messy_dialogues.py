@@ -137,6 +137,8 @@ class Person:
     def answer(self, slot: str, buttons: list[dict]) -> str:
         """The answer to the pending question, in the person's style."""
         self.said[slot] += 1
+        if slot == "rayon_km":
+            self.told_radius = self.radius is not None
         if self.style == "boutons_tapes":
             label = self.button_label(slot, buttons)
             if label:
@@ -148,7 +150,6 @@ class Person:
         if slot == "commune":
             return self.where()
         if slot == "rayon_km":
-            self.told_radius = self.radius is not None
             return self.how_far()
         if slot == "niveau":
             return SMS_NIVEAUX[self.niveau] if self.sms else NIVEAUX[self.niveau]
