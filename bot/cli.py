@@ -1,31 +1,42 @@
-"""Command line: `python -m bot catalog import|search|parcours` (see docs/contrat.md)."""
+"""Command line: `python -m bot catalog import|refresh|sources|remove|report|formacodes|search|parcours`
+(see docs/contrat.md and docs/catalogue.md)."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
-from typing import NoReturn
+from collections.abc import Iterable
+from pathlib import Path
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
 from bot import config
+from bot.catalog import store
 from bot.catalog.db import engine
-from bot.catalog.lheo import ROME_CODE, ImportFault, import_file
+from bot.catalog.lheo import DEFAULT_TOLERANCE, ROME_CODE, ImportFault, ImportReport, import_source, source_name
 from bot.catalog.queries import learning_path
-from bot.catalog.search import search_sessions
+from bot.catalog.refresh import left_behind, refresh
+from bot.catalog.search import BY_FORMACODE, search_sessions
 from bot.geo import Commune, gazetteer
 from bot.jobs import vocabulary
 from bot.results import MAX_RADIUS_KM, MIN_RADIUS_KM
+
+SEARCH_LIMIT = 50  # sessions shown by default
+REPORT_LINES = 20  # lines of an import report printed after the import
 
 
 class UsageError(Exception):
     """Wrong arguments: shown as one line, exit code 2."""
 
 
+class Failure(Exception):
+    """A command that cannot do what was asked: shown as one line, exit code 1."""
+
+
 class Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:  # one line instead of argparse's usage block
+    def error(self, message):  # one line instead of argparse's usage block
         raise UsageError(message)
 
 
@@ -35,8 +46,25 @@ def build_parser() -> argparse.ArgumentParser:
     catalog = commands.add_parser("catalog", help="catalogue des formations (LHEO)")
     actions = catalog.add_subparsers(dest="action", required=True, parser_class=Parser)
 
-    importing = actions.add_parser("import", help="importe des fichiers LHEO 2.2 ou 2.3")
+    importing = actions.add_parser("import", help="importe des fichiers LHEO 2.2 ou 2.3, chacun dans sa source")
     importing.add_argument("files", nargs="+", metavar="FILE")
+    importing.add_argument("--source", help="source des fichiers (par défaut le nom de chaque fichier sans extension)")
+    _tolerance_option(importing)
+    importing.add_argument(
+        "--dry-run", action="store_true", help="lit et vérifie tout, affiche le rapport, ne change rien"
+    )
+
+    refreshing = actions.add_parser("refresh", help="importe chaque fichier LHEO d'un dossier comme sa propre source")
+    refreshing.add_argument("folder", metavar="DIR")
+    _tolerance_option(refreshing)
+
+    actions.add_parser("sources", help="liste les sources du catalogue")
+    removing = actions.add_parser("remove", help="retire une source et toutes ses offres")
+    removing.add_argument("name", metavar="NAME")
+    reporting = actions.add_parser("report", help="rapport du dernier import d'une source")
+    reporting.add_argument("name", metavar="NAME")
+    formacodes = actions.add_parser("formacodes", help="codes Formacode du référentiel pour un métier")
+    formacodes.add_argument("rome", metavar="ROME")
 
     search = actions.add_parser("search", help="sessions à venir pour un métier autour d'une commune")
     search.add_argument("--rome", required=True, help="code ROME, par ex. H2705")
@@ -45,6 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument("--insee", help="code INSEE de la commune")
     search.add_argument("--rayon", required=True, type=float, help="rayon en km")
     search.add_argument("--today", help="date du jour AAAA-MM-JJ (par défaut BOT_TODAY ou la date réelle)")
+    search.add_argument(
+        "--limit", type=int, default=SEARCH_LIMIT, help=f"sessions affichées (par défaut {SEARCH_LIMIT})"
+    )
     search.add_argument("--json", action="store_true", help="liste JSON des sessions, et rien d'autre")
 
     path = actions.add_parser("parcours", help="étapes de formation vers un métier, dans le catalogue chargé")
@@ -54,18 +85,35 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _tolerance_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--tolerance",
+        type=float,
+        default=DEFAULT_TOLERANCE * 100,
+        metavar="POURCENT",
+        help="part (en %%) d'enregistrements illisibles au-delà de laquelle un fichier est refusé "
+        f"(par défaut {DEFAULT_TOLERANCE * 100:g})",
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
-        if args.action == "import":
-            return _import(args.files)
-        if args.action == "parcours":
-            return _path(args)
-        return _search(args)
+        commands = {
+            "import": _import,
+            "refresh": _refresh,
+            "sources": _sources,
+            "remove": _remove,
+            "report": _report,
+            "formacodes": _formacodes,
+            "parcours": _path,
+            "search": _search,
+        }
+        return commands[args.action](args)
     except UsageError as error:
         print(f"python -m bot : {error}", file=sys.stderr)
         return 2
-    except (config.ConfigError, ImportFault) as error:
+    except (config.ConfigError, ImportFault, Failure) as error:
         print(f"erreur : {error}", file=sys.stderr)
         return 1
     except (OperationalError, ArgumentError) as error:
@@ -73,15 +121,129 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
-def _import(files: list[str]) -> int:
+def _tolerance(args) -> float:
+    if not 0 <= args.tolerance <= 100:
+        raise UsageError(f"tolérance invalide « {args.tolerance:g} » (attendu un pourcentage entre 0 et 100)")
+    return args.tolerance / 100
+
+
+def _import(args) -> int:
+    tolerance = _tolerance(args)
+    sources: dict[str, list[str]] = {}
+    for path in args.files:
+        sources.setdefault(args.source or source_name(path), []).append(path)
     failed = 0
-    for path in files:
+    for name, paths in sources.items():
         try:
-            print(import_file(engine(), path).summary())
+            report = import_source(engine(), paths, name, tolerance=tolerance, dry_run=args.dry_run)
+            _print_report(report, limit=None if args.dry_run else REPORT_LINES, dry_run=args.dry_run)
         except ImportFault as fault:
+            if args.dry_run and fault.report is not None:
+                _print_report(fault.report, limit=None, dry_run=True)
             print(f"erreur : {fault}", file=sys.stderr)
             failed += 1
     return 1 if failed else 0
+
+
+def _print_report(report: ImportReport, *, limit: int | None, dry_run: bool = False) -> None:
+    print(("essai, rien n'a été changé : " if dry_run else "") + report.summary())
+    _print_notes(report.notes, report.source, limit)
+
+
+def _print_notes(notes: list[store.Note], source: str, limit: int | None) -> None:
+    shown = notes if limit is None else notes[:limit]
+    for note in shown:
+        print(f"  {note}")
+    if len(notes) > len(shown):
+        print(f"  … et {len(notes) - len(shown)} autre(s) : python -m bot catalog report {source}")
+
+
+def _refresh(args) -> int:
+    tolerance = _tolerance(args)
+    folder = Path(args.folder)
+    outcomes = refresh(engine(), folder, tolerance=tolerance)
+    for outcome in outcomes:
+        if outcome.report is not None:
+            _print_report(outcome.report, limit=REPORT_LINES)
+        else:
+            print(f"erreur : source « {outcome.source} » inchangée : {outcome.fault}", file=sys.stderr)
+    for name in left_behind(engine(), folder, outcomes):
+        print(
+            f"source « {name} » : son fichier n'est plus dans {folder} ; elle reste dans le catalogue "
+            f"(python -m bot catalog remove {name} pour la retirer)"
+        )
+    failed = sum(outcome.fault is not None for outcome in outcomes)
+    print(f"{len(outcomes) - failed} source(s) à jour, {failed} en erreur")
+    return 1 if failed else 0
+
+
+def _sources(_args) -> int:
+    infos = store.sources(engine())
+    if not infos:
+        print("Aucune source : importez un flux (python -m bot catalog import FICHIER ou refresh DOSSIER).")
+        return 0
+    rows = [
+        ("source", "importée le (UTC)", "formations", "actions", "sessions", "ignorés", "remarques", "fichier(s)"),
+        *(
+            (
+                info.nom,
+                f"{info.importe_le:%Y-%m-%d %H:%M}",
+                *map(str, (info.formations, info.actions, info.sessions, info.ignores, info.remarques)),
+                ", ".join(Path(f).name for f in info.fichiers),
+            )
+            for info in infos
+        ),
+    ]
+    _print_table(rows, numeric=range(2, 7))
+    return 0
+
+
+def _print_table(rows: list[tuple[str, ...]], numeric: Iterable[int]) -> None:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    right = set(numeric)
+    for row in rows:
+        cells = [
+            cell.rjust(w) if i in right else cell.ljust(w) for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+        ]
+        print("  ".join(cells).rstrip())
+
+
+def _known_source(name: str) -> store.SourceInfo:
+    info = store.source(engine(), name)
+    if info is None:
+        known = ", ".join(i.nom for i in store.sources(engine())) or "aucune"
+        raise Failure(f"source inconnue « {name} » (sources : {known})")
+    return info
+
+
+def _remove(args) -> int:
+    info = _known_source(args.name)
+    store.remove(engine(), info.nom)
+    print(f"source « {info.nom} » retirée : {info.formations} formations, {info.sessions} sessions")
+    return 0
+
+
+def _report(args) -> int:
+    info = _known_source(args.name)
+    print(f"{info.summary()} (le {info.importe_le:%Y-%m-%d à %H:%M} UTC)")
+    _print_notes(store.notes(engine(), info.nom), info.nom, None)
+    return 0
+
+
+def _formacodes(args) -> int:
+    rome = _rome(args.rome)
+    metier = vocabulary().by_rome(rome)
+    if metier is None:
+        raise ImportFault(
+            f"métier « {rome} » absent du référentiel des métiers : pas de Formacode, seul le code ROME compte"
+        )
+    print(f"{metier.titre} ({rome}) : {len(metier.formacodes)} code(s) Formacode")
+    for formacode in metier.formacodes:
+        print(f"  {formacode.code}  {formacode.libelle}")
+    if metier.formacodes_source:
+        print(f"Source : {metier.formacodes_source}")
+    print("Une formation qui ne porte aucun code ROME correspond à ce métier si elle porte l'un de ces codes.")
+    return 0
 
 
 def _rome(text: str) -> str:
@@ -91,7 +253,7 @@ def _rome(text: str) -> str:
     return rome
 
 
-def _path(args: argparse.Namespace) -> int:
+def _path(args) -> int:
     rome = _rome(args.rome)
     steps = learning_path(engine(), rome)
     if args.json:
@@ -106,16 +268,21 @@ def _path(args: argparse.Namespace) -> int:
     return 0
 
 
-def _search(args: argparse.Namespace) -> int:
+def _search(args) -> int:
     rome = _rome(args.rome)
     if not MIN_RADIUS_KM <= args.rayon <= MAX_RADIUS_KM:
         raise UsageError(f"rayon invalide « {args.rayon:g} » (attendu entre {MIN_RADIUS_KM:g} et {MAX_RADIUS_KM:g} km)")
+    if args.limit < 1:
+        raise UsageError(f"limite invalide « {args.limit} » (attendu au moins 1)")
     today = config.parse_day(args.today, "--today") if args.today else config.today()
     commune = _commune(args)
     hits = search_sessions(engine(), rome, commune.lat, commune.lon, args.rayon, today)
+    shown = hits[: args.limit]
     if args.json:
-        json.dump([hit.as_json() for hit in hits], sys.stdout, ensure_ascii=False, indent=2)
+        json.dump([hit.as_json() for hit in shown], sys.stdout, ensure_ascii=False, indent=2)
         print()
+        if len(shown) < len(hits):
+            print(f"{len(shown)} sessions sur {len(hits)} (--limit {args.limit})", file=sys.stderr)
         return 0
     metier = vocabulary().by_rome(rome)
     label = f"{metier.titre} ({rome})" if metier else rome
@@ -123,18 +290,22 @@ def _search(args: argparse.Namespace) -> int:
         f"{label} — à {args.rayon:g} km de {commune.nom} ({commune.insee}), "
         f"au {today:%d/%m/%Y} : {len(hits)} session(s)"
     )
-    for hit in hits:
+    for hit in shown:
         session = hit.as_json()
         distance = "à distance" if session["distance_km"] is None else f"{session['distance_km']:.1f} km"
         places = f", {session['places']} places" if session["places"] is not None else ""
+        par = ", par Formacode" if hit.par == BY_FORMACODE else ""
         print(
             f"  {session['debut']} → {session['fin'] or '?'}  {distance:>10}  {session['ville'] or '-'} : "
-            f"{session['intitule']} — {session['organisme']} [{session['modalite']}{places}] ({session['session_id']})"
+            f"{session['intitule']} — {session['organisme']} [{session['modalite']}{places}{par}] "
+            f"({session['session_id']}, {session['source']})"
         )
+    if len(shown) < len(hits):
+        print(f"  … et {len(hits) - len(shown)} autre(s) : --limit {len(hits)} pour tout voir")
     return 0
 
 
-def _commune(args: argparse.Namespace) -> Commune:
+def _commune(args) -> Commune:
     gaz = gazetteer()
     if args.insee:
         commune = gaz.by_insee(args.insee.strip())

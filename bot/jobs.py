@@ -56,6 +56,15 @@ SHORT_FORMS = {
 IGNORED_WORDS = FUNCTION_WORDS | FILLER_WORDS
 _CODE = re.compile(r"\b([a-n]) ?(\d{4})\b")
 _ROME = re.compile(r"^[A-N]\d{4}$")
+_FORMACODE = re.compile(r"^\d{5}$")
+
+
+@dataclass(frozen=True)
+class Formacode:
+    """A descriptor of the Formacode thesaurus (Centre Inffo): its code and its label."""
+
+    code: str
+    libelle: str
 
 
 @dataclass(frozen=True)
@@ -71,6 +80,10 @@ class Metier:
     mots: tuple[str, ...]
     batterie: bool
     parent: str | None
+    # Formacode descriptors of trainings towards this job (a formation without any code-ROME
+    # matches the job by one of them), and where the choice comes from.
+    formacodes: tuple[Formacode, ...] = ()
+    formacodes_source: str | None = None
 
     @property
     def titre(self) -> str:
@@ -272,6 +285,14 @@ def _metier(entry: dict, path: Path) -> Metier:
     parent = entry.get("parent")
     if parent is not None and not _ROME.match(str(parent)):
         raise ValueError(f"{where} : parent invalide « {parent} »")
+    formacodes = tuple(
+        Formacode(str(f.get("code", "")), str(f.get("libelle", ""))) for f in entry.get("formacodes") or []
+    )
+    wrong = [f.code for f in formacodes if not _FORMACODE.match(f.code) or not f.libelle]
+    if wrong:
+        raise ValueError(f"{where} : Formacode(s) invalide(s) ou sans libellé : {', '.join(wrong)}")
+    if formacodes and not entry.get("formacodes_source"):
+        raise ValueError(f"{where} : formacodes sans formacodes_source")
     return Metier(
         rome=rome,
         libelle=str(entry["libelle"]),
@@ -282,6 +303,8 @@ def _metier(entry: dict, path: Path) -> Metier:
         mots=tuple(str(m) for m in entry["mots"]),
         batterie=bool(entry.get("batterie", False)),
         parent=str(parent) if parent is not None else None,
+        formacodes=formacodes,
+        formacodes_source=" ".join(str(entry["formacodes_source"]).split()) if formacodes else None,
     )
 
 

@@ -65,7 +65,34 @@ def search_json(tmp_path, *extra, env=None):
 def test_import_prints_a_summary(tmp_path, catalog):
     result = run("catalog", "import", str(catalog), tmp_path=tmp_path)
     assert result.returncode == 0
-    assert result.stdout.strip().startswith("offre.xml : 2 formations, 2 actions, 4 sessions importées")
+    assert result.stdout.strip().startswith(
+        "offre.xml → source « offre » : 2 formations, 2 actions, 4 sessions importées"
+    )
+
+
+def test_import_reports_skipped_records_and_exits_zero(tmp_path, catalog):
+    good = [f.formation(f"G{i}", [f.action(f"GA{i}", [f.session(f"GS{i}")], [f.lieu(insee=LENS)])]) for i in range(40)]
+    odd = [
+        f.formation("X1", [f.action("XA", [f.session("XS", debut="2027-02-30")], [f.lieu(insee=LENS)])]),
+        f.formation("X2", [f.action("XB", [f.session("XT")], [f.lieu(insee=LENS, lat="NC", lon="NC")])]),
+    ]
+    path = f.write(tmp_path / "region.xml", [*good[:20], *odd, *good[20:]])
+    result = run("catalog", "import", str(path), tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("region.xml → source « region » : 42 formations, 42 actions, 41 sessions importées")
+    assert lines[0].endswith(" ; 1 enregistrement ignoré(s) sur 126 (0,8 %) ; 1 remarque(s)")
+    assert lines[1] == (
+        "  region.xml, ligne 2 : <session> « XS » ignorée : date <periode/debut> invalide : « 2027-02-30 » "
+        "(attendu AAAAMMJJ)"
+    )
+    assert lines[2].startswith("  region.xml, ligne 2 : <lieu-de-formation> de l'action « XB » : <geolocalisation>")
+    # The offers of the first source are still there, beside the new one.
+    sources = run("catalog", "sources", tmp_path=tmp_path).stdout.splitlines()
+    assert [line.split()[0] for line in sources] == ["source", "offre", "region"]
+    assert sources[2].split()[3:8] == ["42", "42", "41", "1", "1"]
+    report = run("catalog", "report", "region", tmp_path=tmp_path).stdout.splitlines()
+    assert report[0].startswith(lines[0][: lines[0].index(" importées")]) and report[1:] == lines[1:]
 
 
 def test_search_json_is_only_the_list_of_sessions(tmp_path, catalog):
@@ -100,15 +127,106 @@ def test_human_output_names_job_town_and_sessions(tmp_path, catalog):
 
 def test_faulty_file_one_line_non_zero_exit_catalog_unchanged(tmp_path, catalog):
     before = search_json(tmp_path, "--insee", LENS)
-    bad = tmp_path / "casse.xml"
+    bad = tmp_path / "offre.xml"  # the same source: it would replace the offers above
     bad.write_text(
         f.document([f.formation("F1", [f.action("A1", [f.session("S-NEW", debut="2027-02-30")])])]), encoding="utf-8"
     )
-    result = run("catalog", "import", str(catalog), str(bad), tmp_path=tmp_path)
+    result = run("catalog", "import", str(bad), tmp_path=tmp_path)
     assert result.returncode == 1
-    assert len(result.stderr.strip().splitlines()) == 1
-    assert str(bad) in result.stderr and "ligne" in result.stderr and "date <periode/debut> invalide" in result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"erreur : {bad} : 1 enregistrement illisible(s) sur 3 (33,3 %), au-delà de la limite de 5,0 % ; "
+        "le premier, ligne 2 : <session> : date <periode/debut> invalide : « 2027-02-30 » (attendu AAAAMMJJ)"
+    ]
     assert search_json(tmp_path, "--insee", LENS) == before
+    # --dry-run shows the whole report, still changes nothing; --tolerance lets the file in.
+    trial = run("catalog", "import", str(bad), "--dry-run", "--tolerance", "50", tmp_path=tmp_path)
+    assert trial.returncode == 0 and trial.stdout.startswith("essai, rien n'a été changé : offre.xml → source")
+    assert search_json(tmp_path, "--insee", LENS) == before
+    assert run("catalog", "import", str(bad), "--tolerance", "50", tmp_path=tmp_path).returncode == 0
+    assert search_json(tmp_path, "--insee", LENS) == []
+
+
+def test_not_well_formed_file_is_refused_in_one_line(tmp_path, catalog):
+    before = search_json(tmp_path, "--insee", LENS)
+    bad = tmp_path / "offre.xml"
+    bad.write_text('<?xml version="1.0"?>\n<lheo>\n<offres>\n<formation numero="F1">\n</offres>', encoding="utf-8")
+    result = run("catalog", "import", str(bad), tmp_path=tmp_path)
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.strip().splitlines() == [
+        f"erreur : {bad}, ligne 5, colonne 10 : XML mal formé "
+        "(Opening and ending tag mismatch: formation line 4 and offres)"
+    ]
+    assert search_json(tmp_path, "--insee", LENS) == before
+
+
+def test_refresh_imports_each_file_of_a_folder_as_its_own_source(tmp_path, catalog):
+    feeds = tmp_path / "flux"
+    feeds.mkdir()
+    f.write(feeds / "artois.xml", [f.formation("F1", [f.action("A1", [f.session("S-ART")], [f.lieu(insee=LENS)])])])
+    f.write(
+        feeds / "douaisis.lheo.xml", [f.formation("F1", [f.action("A1", [f.session("S-DOU")], [f.lieu(insee=DOUAI)])])]
+    )
+    (feeds / "lisez-moi.txt").write_text("pas un flux", encoding="utf-8")
+    result = run("catalog", "refresh", str(feeds), tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0].startswith("artois.xml → source « artois » : 1 formations")
+    assert result.stdout.splitlines()[-1] == "2 source(s) à jour, 0 en erreur"
+    ids = {s["session_id"]: s["source"] for s in search_json(tmp_path, "--insee", LENS)}
+    assert ids == {"S-JAN": "offre", "S-FEB": "offre", "S-REMOTE": "offre", "S-ART": "artois", "S-DOU": "douaisis"}
+    # Next day: the Artois feed withdrew S-ART, the Douaisis file is broken, a feed is gone.
+    f.write(feeds / "artois.xml", [f.formation("F1", [f.action("A1", [f.session("S-ART2")], [f.lieu(insee=LENS)])])])
+    (feeds / "douaisis.lheo.xml").write_text("<lheo><offres>", encoding="utf-8")
+    f.write(feeds / "littoral.xml", [f.formation("F9", [f.action("A9", [f.session("S-LIT")])])])
+    assert run("catalog", "refresh", str(feeds), tmp_path=tmp_path).returncode == 1
+    (feeds / "littoral.xml").unlink()
+    result = run("catalog", "refresh", str(feeds), tmp_path=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.startswith("erreur : source « douaisis » inchangée : ")
+    assert "source « littoral » : son fichier n'est plus dans" in result.stdout
+    assert result.stdout.splitlines()[-1] == "1 source(s) à jour, 1 en erreur"
+    ids = {s["session_id"]: s["source"] for s in search_json(tmp_path, "--insee", LENS)}
+    assert ids == {"S-JAN": "offre", "S-FEB": "offre", "S-REMOTE": "offre", "S-ART2": "artois", "S-DOU": "douaisis"}
+    removed = run("catalog", "remove", "douaisis", tmp_path=tmp_path)
+    assert removed.returncode == 0 and removed.stdout.startswith("source « douaisis » retirée")
+    assert "S-DOU" not in {s["session_id"] for s in search_json(tmp_path, "--insee", LENS)}
+
+
+def test_formacodes_of_a_job_with_their_source(tmp_path):
+    result = run("catalog", "formacodes", "n1101", tmp_path=tmp_path)
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == "cariste (N1101) : 2 code(s) Formacode"
+    assert lines[1].split() == ["31768", "cariste"]
+    assert lines[3].startswith("Source : table ROME v2 → Formacode (RomeFCod) : 43312")
+
+
+def test_search_shows_the_first_sessions_and_the_total(tmp_path):
+    path = f.write(
+        tmp_path / "gros.xml",
+        [f.formation("F1", [f.action("A1", [f.session(f"S{i:02d}") for i in range(60)], [f.lieu(insee=LENS)])])],
+    )
+    assert run("catalog", "import", str(path), tmp_path=tmp_path).returncode == 0
+    human = run("catalog", "search", "--rome", "H2705", "--insee", LENS, "--rayon", "10", tmp_path=tmp_path)
+    lines = human.stdout.splitlines()
+    assert "60 session(s)" in lines[0] and len(lines) == 1 + 50 + 1
+    assert lines[-1] == "  … et 10 autre(s) : --limit 60 pour tout voir"
+    assert len(search_json(tmp_path, "--insee", LENS)) == 50
+    few = run(
+        "catalog",
+        "search",
+        "--rome",
+        "H2705",
+        "--insee",
+        LENS,
+        "--rayon",
+        "10",
+        "--limit",
+        "3",
+        "--json",
+        tmp_path=tmp_path,
+    )
+    assert [s["session_id"] for s in json.loads(few.stdout)] == ["S00", "S01", "S02"]
+    assert few.stderr.strip() == "3 sessions sur 60 (--limit 3)"
 
 
 @pytest.mark.parametrize(
@@ -127,6 +245,12 @@ def test_faulty_file_one_line_non_zero_exit_catalog_unchanged(tmp_path, catalog)
             "date invalide « demain »",
         ),
         (("catalog", "import", "/nulle/part.xml"), "fichier introuvable"),
+        (("catalog", "import", "/nulle/part.xml", "--tolerance", "120"), "tolérance invalide « 120 »"),
+        (("catalog", "refresh", "/nulle/part"), "/nulle/part : dossier introuvable"),
+        (("catalog", "remove", "inconnue"), "source inconnue « inconnue » (sources : aucune)"),
+        (("catalog", "report", "inconnue"), "source inconnue « inconnue »"),
+        (("catalog", "formacodes", "K2111"), "métier « K2111 » absent du référentiel des métiers"),
+        (("catalog", "search", "--rome", "H2705", "--insee", LENS, "--rayon", "30", "--limit", "0"), "limite invalide"),
         (("catalog",), "required"),
     ],
 )

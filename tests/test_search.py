@@ -11,6 +11,7 @@ from bot.catalog import lheo_writer as f
 from bot.catalog.lheo import import_file
 from bot.catalog.search import bounding_box, search_sessions
 from bot.geo import gazetteer, haversine_km
+from bot.jobs import vocabulary
 
 TODAY = dt.date(2027, 1, 10)
 LENS, DOUAI, LILLE, DUNKERQUE, ARRAS = "62498", "59178", "59350", "59183", "62041"
@@ -34,8 +35,8 @@ def ids(hits):
     return [h.session_id for h in hits]
 
 
-def one_formation(*actions, romes=("H2705",), numero="F1"):
-    return f.formation(numero, list(actions), romes=romes)
+def one_formation(*actions, romes=("H2705",), numero="F1", formacodes=("24049",)):
+    return f.formation(numero, list(actions), romes=romes, formacodes=formacodes)
 
 
 def test_matches_sessions_whose_formation_lists_the_rome_code(engine, tmp_path):
@@ -48,6 +49,50 @@ def test_matches_sessions_whose_formation_lists_the_rome_code(engine, tmp_path):
         ],
     )
     assert ids(hits) == ["S1"]
+    assert hits[0].par == "rome"
+
+
+def test_a_formation_without_rome_code_matches_by_the_jobs_formacodes(engine, tmp_path):
+    cariste = [fc.code for fc in vocabulary().by_rome("N1101").formacodes]
+    assert cariste[0] == "31768"  # CARISTE, from Centre Inffo's ROME v2 correspondence
+    formations = [
+        one_formation(f.action("A1", [f.session("CACES")], [place(LENS)]), romes=(), formacodes=("31768",)),
+        one_formation(
+            f.action("A2", [f.session("BOTH")], [place(LENS)]), romes=(), formacodes=("99999", "31747"), numero="F2"
+        ),
+        # Lists a code-ROME (of another job): matches by ROME only, never by Formacode.
+        one_formation(
+            f.action("A3", [f.session("OTHER-JOB")], [place(LENS)]),
+            romes=("N1110",),
+            formacodes=("31768",),
+            numero="F3",
+        ),
+        one_formation(f.action("A4", [f.session("UNRELATED")], [place(LENS)]), romes=(), numero="F4"),
+        one_formation(
+            f.action("A5", [f.session("BY-ROME")], [place(LENS)]), romes=("N1101",), formacodes=(), numero="F5"
+        ),
+    ]
+    hits = search(engine, tmp_path, formations, rome="N1101")
+    assert [(h.session_id, h.par) for h in sorted(hits, key=lambda h: h.session_id)] == [
+        ("BOTH", "formacode"),
+        ("BY-ROME", "rome"),
+        ("CACES", "formacode"),
+    ]
+    assert {h.as_json()["par"] for h in hits} == {"rome", "formacode"}
+    # A code-ROME written so badly that it is ignored leaves the formation without one.
+    damaged = [
+        one_formation(f.action("A1", [f.session("S1")], [place(LENS)]), romes=("CARISTE",), formacodes=("31768",))
+    ]
+    assert [(h.session_id, h.par) for h in search(engine, tmp_path, damaged, rome="N1101")] == [("S1", "formacode")]
+
+
+def test_a_job_outside_the_reference_matches_by_rome_only(engine, tmp_path):
+    formations = [
+        one_formation(f.action("A1", [f.session("S1")], [place(LENS)]), romes=("K2111",)),
+        one_formation(f.action("A2", [f.session("S2")], [place(LENS)]), romes=(), numero="F2"),
+    ]
+    assert vocabulary().by_rome("K2111") is None
+    assert [(h.session_id, h.par) for h in search(engine, tmp_path, formations, rome="K2111")] == [("S1", "rome")]
 
 
 @pytest.mark.parametrize("etat,eligible", [(None, True), (1, True), (2, False), (3, False)])
@@ -135,7 +180,7 @@ def test_place_point_is_geolocalisation_then_insee_then_postcode(engine, tmp_pat
         engine,
         tmp_path,
         [
-            one_formation(f.action("A1", [f.session("GEO")], [f.lieu(insee=DOUAI, lat=lens.lat + 0.05, lon=lens.lon)])),
+            one_formation(f.action("A1", [f.session("GEO")], [f.lieu(insee=LENS, lat=lens.lat + 0.05, lon=lens.lon)])),
             one_formation(
                 f.action("A2", [f.session("INSEE")], [f.lieu(insee=DOUAI, codepostal="62000", ville="ARRAS")]),
                 numero="F2",
@@ -206,6 +251,8 @@ def test_session_object_fields(engine, tmp_path):
         "ville",
         "modalite",
         "places",
+        "par",
+        "source",
     }
     assert session["debut"] == "2027-01-15" and session["fin"] == "2027-04-15"
     assert session["distance_km"] == round(session["distance_km"], 1)
@@ -236,3 +283,23 @@ def test_place_is_named_by_its_official_commune_name(engine, tmp_path):
         [one_formation(f.action("A1", [f.session("S1")], [f.lieu(codepostal="62110", ville="HENIN BEAUMONT CEDEX")]))],
     )
     assert (hits[0].commune, hits[0].ville) == ("62427", "Hénin-Beaumont")
+
+
+def test_a_geolocalisation_far_from_its_commune_gives_way_to_the_commune(engine, tmp_path):
+    """Lens typed as the place's commune, its point 300 km away: the session is found at Lens."""
+    lens = town(LENS)
+    formations = [
+        one_formation(f.action("A1", [f.session("S1")], [f.lieu(insee=LENS, lat=lens.lat + 2.7, lon=lens.lon)]))
+    ]
+    hits = search(engine, tmp_path, formations, radius=5)
+    assert [(h.session_id, h.distance) for h in hits] == [("S1", 0.0)]
+
+
+def test_sessions_of_two_sources_with_the_same_numero_are_both_found_in_source_order(engine, tmp_path):
+    lens = town(LENS)
+    same = [one_formation(f.action("A1", [f.session("S1")], [place(LENS)]))]
+    import_file(engine, f.write(tmp_path / "zeta.xml", same))
+    import_file(engine, f.write(tmp_path / "alpha.xml", same))
+    hits = search_sessions(engine, "H2705", lens.lat, lens.lon, 30, TODAY)
+    assert [(h.session_id, h.source) for h in hits] == [("S1", "alpha"), ("S1", "zeta")]
+    assert [h.as_json()["source"] for h in hits] == ["alpha", "zeta"]

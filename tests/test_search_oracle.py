@@ -1,31 +1,45 @@
-"""The CLI against a plain reading of the contract, on random LHEO files it has never seen.
+"""The CLI against a plain reading of the contract, on random LHEO feeds it has never seen.
 
-The oracle below reads the XML with lxml and applies docs/contrat.md's search
-semantics literally, without the catalog database; both must give the same sessions in
-the same order.
+The oracle below reads the XML files with lxml and the job reference with PyYAML, and applies
+the search semantics of docs/contrat.md literally, without the catalog database: matching by
+code-ROME or, for a formation without any, by the job's Formacode codes; places checked
+against their commune; two sources whose numeros collide. Both must give the same sessions,
+matched the same way, in the same order.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import math
 import os
 import random
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+import yaml
 from lxml import etree
 
 from bot.catalog import lheo_writer as w
+from bot.cli import main
 from bot.geo import gazetteer
 
-pytestmark = pytest.mark.slow  # three imports and thirty searches, each a fresh process
-
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = Path(__file__).resolve().parent.parent
 TOWNS = ["62498", "59178", "59350", "59183", "62041", "62427", "62160", "59606", "62119", "80021", "60057"]
 ROMES = ["H2705", "H2703", "I1304"]
+SOURCES = ["bassin-minier", "littoral"]
+
+
+@functools.cache
+def reference_formacodes(rome: str) -> frozenset[str]:
+    """The Formacode codes of a job, read straight from the job reference."""
+    entries = yaml.safe_load((ROOT / "data" / "reference" / "metiers.yml").read_text(encoding="utf-8"))["metiers"]
+    (entry,) = [e for e in entries if e["rome"] == rome]
+    return frozenset(str(item["code"]) for item in entry.get("formacodes", []))
 
 
 def random_date(rng, around: dt.date) -> str:
@@ -37,16 +51,39 @@ def random_date(rng, around: dt.date) -> str:
 
 def random_place(rng):
     commune = gazetteer().by_insee(rng.choice(TOWNS))
-    kind = rng.choice(["geo", "insee", "cp"])
-    if kind == "geo":
+    kind = rng.choice(["geo", "geo", "far", "nc", "insee", "cp", "none"])
+    if kind in ("geo", "far"):
+        spread = 0.1 if kind == "geo" else 0.6  # 0.6° is 40 to 70 km: beyond the 20 km check
         return w.lieu(
-            insee=commune.insee,
-            lat=round(commune.lat + rng.uniform(-0.1, 0.1), 5),
-            lon=round(commune.lon + rng.uniform(-0.1, 0.1), 5),
+            insee=commune.insee if rng.random() < 0.7 else None,
+            codepostal=commune.codes_postaux[0],
+            ville=commune.nom.upper(),
+            lat=round(commune.lat + rng.uniform(-spread, spread), 5),
+            lon=round(commune.lon + rng.uniform(-spread, spread), 5),
         )
+    if kind == "nc":
+        return w.lieu(insee=commune.insee, lat="NC", lon="NC")
     if kind == "insee":
         return w.lieu(insee=commune.insee, codepostal=commune.codes_postaux[0], ville=commune.nom.upper())
-    return w.lieu(codepostal=commune.codes_postaux[0], ville=commune.nom.upper())
+    if kind == "cp":
+        return w.lieu(codepostal=commune.codes_postaux[0], ville=commune.nom.upper())
+    return w.lieu(adresse=False)
+
+
+def random_domain(rng) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(code-ROME, code-FORMACODE) as feeds write them: a third of the formations have no
+    code-ROME; some codes are written oddly or are unreadable."""
+    formacodes = [*sorted({fc for rome in ROMES for fc in reference_formacodes(rome)}), "15093", "22403"]
+    codes = tuple(rng.sample(formacodes, rng.randrange(0, 3)))
+    roll = rng.random()
+    if roll < 0.33:
+        return (), codes
+    romes = [
+        rng.choice([rome, rome.lower(), f"{rome[0]} {rome[1:]}"]) for rome in rng.sample(ROMES, rng.randrange(1, 3))
+    ]
+    if roll < 0.4:
+        romes.append("Pilote")
+    return tuple(romes), codes
 
 
 def random_catalog(rng, today: dt.date) -> list[str]:
@@ -83,7 +120,8 @@ def random_catalog(rng, today: dt.date) -> list[str]:
                     permanent=int(rng.random() < 0.25),
                 )
             )
-        formations.append(w.formation(f"F{fi:02d}", actions, romes=tuple(rng.sample(ROMES, rng.randrange(1, 3)))))
+        romes, formacodes = random_domain(rng)
+        formations.append(w.formation(f"F{fi:02d}", actions, romes=romes, formacodes=formacodes))
     return formations
 
 
@@ -94,96 +132,106 @@ def haversine(a, b):
     return 2 * 6371 * math.asin(math.sqrt(h))
 
 
-def oracle(path, rome: str, origin, radius: float, today: dt.date) -> list[tuple[str, float | None]]:
-    """(session_id, distance_km) of the eligible sessions, in contract order."""
+def how_it_matches(formation, ns, rome: str) -> str | None:
+    """ "rome", "formacode" or None, by the contract's two rules."""
+    romes = [
+        re.sub(r"\s+", "", c.text or "").upper() for c in formation.iterfind("l:domaine-formation/l:code-ROME", ns)
+    ]
+    romes = [code for code in romes if re.fullmatch(r"[A-N]\d{4}", code)]
+    if romes:
+        return "rome" if rome in romes else None
+    formacodes = {(c.text or "").strip() for c in formation.iterfind("l:domaine-formation/l:code-FORMACODE", ns)}
+    return "formacode" if formacodes & reference_formacodes(rome) else None
+
+
+def place_point(address, ns):
+    """The point of a place: its readable geolocalisation within 20 km of its commune's point
+    (when the commune is known), else the point of its commune."""
+    if address is None:
+        return None
+    insee = address.findtext("l:code-INSEE-commune", namespaces=ns)
+    commune = gazetteer().by_insee(insee) if insee else None
+    if commune is None:
+        commune = gazetteer().locate(
+            postcode=address.findtext("l:codepostal", namespaces=ns), ville=address.findtext("l:ville", namespaces=ns)
+        )
+    reference = (commune.lat, commune.lon) if commune else None
+    try:
+        point = (
+            float(address.findtext("l:geolocalisation/l:latitude", namespaces=ns)),
+            float(address.findtext("l:geolocalisation/l:longitude", namespaces=ns)),
+        )
+    except (TypeError, ValueError):
+        point = None
+    if point is not None and (reference is None or haversine(point, reference) <= 20):
+        return point
+    return reference
+
+
+def oracle(paths: dict[str, Path], rome: str, origin, radius: float, today: dt.date) -> list[tuple]:
+    """(session_id, source, distance_km, par) of the eligible sessions, in contract order."""
     ns = {"l": w.NS_23}
     found = []
-    for formation in etree.parse(str(path)).iterfind(".//l:formation", ns):
-        if rome not in [c.text for c in formation.iterfind("l:domaine-formation/l:code-ROME", ns)]:
-            continue
-        for action in formation.iterfind("l:action", ns):
-            remote = action.findtext("l:modalites-enseignement", namespaces=ns) == "2"
-            permanent = action.findtext("l:modalites-entrees-sorties", namespaces=ns) == "1"
-            points = []
-            for address in action.iterfind("l:lieu-de-formation/l:coordonnees/l:adresse", ns):
-                if address.find("l:geolocalisation", ns) is not None:
-                    points.append(
-                        (
-                            float(address.findtext("l:geolocalisation/l:latitude", namespaces=ns)),
-                            float(address.findtext("l:geolocalisation/l:longitude", namespaces=ns)),
-                        )
+    for source, path in paths.items():
+        for formation in etree.parse(str(path)).iterfind(".//l:formation", ns):
+            par = how_it_matches(formation, ns, rome)
+            if par is None:
+                continue
+            for action in formation.iterfind("l:action", ns):
+                remote = action.findtext("l:modalites-enseignement", namespaces=ns) == "2"
+                permanent = action.findtext("l:modalites-entrees-sorties", namespaces=ns) == "1"
+                points = [
+                    place_point(lieu.find("l:coordonnees/l:adresse", ns), ns)
+                    for lieu in action.iterfind("l:lieu-de-formation", ns)
+                ]
+                distance = min((haversine(origin, p) for p in points if p is not None), default=None)
+                for session in action.iterfind("l:session", ns):
+                    etat = session.findtext("l:etat-recrutement", namespaces=ns)
+                    debut, fin = (
+                        session.findtext("l:periode/l:debut", namespaces=ns),
+                        session.findtext("l:periode/l:fin", namespaces=ns),
                     )
-                    continue
-                insee = address.findtext("l:code-INSEE-commune", namespaces=ns)
-                commune = (
-                    gazetteer().by_insee(insee)
-                    if insee
-                    else gazetteer().locate(
-                        postcode=address.findtext("l:codepostal", namespaces=ns),
-                        ville=address.findtext("l:ville", namespaces=ns),
-                    )
-                )
-                if commune:
-                    points.append((commune.lat, commune.lon))
-            distance = min((haversine(origin, p) for p in points), default=None)
-            for session in action.iterfind("l:session", ns):
-                etat = session.findtext("l:etat-recrutement", namespaces=ns)
-                debut, fin = (
-                    session.findtext("l:periode/l:debut", namespaces=ns),
-                    session.findtext("l:periode/l:fin", namespaces=ns),
-                )
-                if etat not in (None, "1") or debut == "00000000" or fin < f"{today:%Y%m%d}":
-                    continue
-                if not (debut >= f"{today:%Y%m%d}" or permanent):
-                    continue
-                if remote:
-                    found.append((debut, math.inf, session.get("numero"), None))
-                elif distance is not None and distance <= radius:
-                    found.append((debut, distance, session.get("numero"), round(distance, 1)))
-    return [(sid, km) for _, _, sid, km in sorted(found)]
+                    if etat not in (None, "1") or debut == "00000000" or fin < f"{today:%Y%m%d}":
+                        continue
+                    if not (debut >= f"{today:%Y%m%d}" or permanent):
+                        continue
+                    key = session.get("numero")
+                    if remote:
+                        found.append((debut, math.inf, key, source, None, par))
+                    elif distance is not None and distance <= radius:
+                        found.append((debut, distance, key, source, round(distance, 1), par))
+    return [(sid, source, km, par) for _, _, sid, source, km, par in sorted(found)]
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_cli_search_equals_the_contract_on_an_unseen_catalog(tmp_path, seed):
-    rng = random.Random(seed)
+def test_cli_search_equals_the_contract_on_unseen_feeds(tmp_path, seed, monkeypatch, capsys):
     today = dt.date(2027, 3, 1)
-    path = w.write(tmp_path / f"inconnu-{seed}.xml", random_catalog(rng, today))
-    env = {**os.environ, "BOT_DATABASE_URL": f"sqlite:///{tmp_path / 'c.sqlite3'}"}
+    # Two feeds drawn independently, but numbered alike: their numeros collide.
+    paths = {
+        source: w.write(tmp_path / f"{source}.xml", random_catalog(random.Random(seed * 10 + i), today))
+        for i, source in enumerate(SOURCES)
+    }
+    url = f"sqlite:///{tmp_path / 'c.sqlite3'}"
     subprocess.run(
-        [sys.executable, "-m", "bot", "catalog", "import", str(path)],
+        [sys.executable, "-m", "bot", "catalog", "import", *map(str, paths.values())],
         cwd=ROOT,
-        env=env,
+        env={**os.environ, "BOT_DATABASE_URL": url},
         check=True,
         capture_output=True,
     )
-    compared = 0
+    monkeypatch.setenv("BOT_DATABASE_URL", url)  # the searches: the CLI's main, in this process
+    compared, by_formacode, collisions = 0, 0, 0
     for rome in ROMES:
         for insee, radius in (("62498", 15), ("59350", 40), ("80021", 25)):
-            result = subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "bot",
-                    "catalog",
-                    "search",
-                    "--rome",
-                    rome,
-                    "--insee",
-                    insee,
-                    "--rayon",
-                    str(radius),
-                    "--today",
-                    today.isoformat(),
-                    "--json",
-                ],
-                cwd=ROOT,
-                env=env,
-                check=True,
-                capture_output=True,
-                text=True,
-            )
-            got = [(s["session_id"], s["distance_km"]) for s in json.loads(result.stdout)]
+            args = ["--rome", rome, "--insee", insee, "--rayon", str(radius), "--today", today.isoformat()]
+            assert main(["catalog", "search", *args, "--limit", "1000", "--json"]) == 0
+            got = [
+                (s["session_id"], s["source"], s["distance_km"], s["par"]) for s in json.loads(capsys.readouterr().out)
+            ]
             town = gazetteer().by_insee(insee)
-            assert got == oracle(path, rome, (town.lat, town.lon), radius, today), (rome, insee, radius)
+            assert got == oracle(paths, rome, (town.lat, town.lon), radius, today), (rome, insee, radius)
             compared += len(got)
-    assert compared > 20  # the random catalogs do exercise the search
+            by_formacode += sum(par == "formacode" for *_, par in got)
+            collisions += len(got) - len({sid for sid, *_ in got})
+    # The random feeds do exercise the search, both ways of matching and the colliding numeros.
+    assert compared > 20 and by_formacode > 0 and collisions > 0

@@ -1,15 +1,17 @@
-"""Database access: one engine per URL, schema created on first use."""
+"""Database access: one engine per URL, schema created (or rebuilt, see _upgrade) on first use."""
 
 from __future__ import annotations
 
-import sqlite3
+import logging
 from functools import cache
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, inspect
 from sqlalchemy.engine import Engine
 
 from bot import config
-from bot.catalog.models import metadata
+from bot.catalog import models as m
+
+log = logging.getLogger(__name__)
 
 
 @cache
@@ -17,11 +19,27 @@ def _engine_for(url: str) -> Engine:
     engine = create_engine(url, future=True, pool_pre_ping=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
-    metadata.create_all(engine)
+    _upgrade(engine)
+    m.metadata.create_all(engine)
     return engine
 
 
-def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+def _upgrade(engine: Engine) -> None:
+    """Drops the catalog tables of an older schema (offers without sources): the catalog only
+    holds copies of the feeds, which the next import or refresh brings back. The contact
+    requests are kept."""
+    inspector = inspect(engine)
+    if not inspector.has_table("formation"):
+        return
+    if "source_id" in {column["name"] for column in inspector.get_columns("formation")}:
+        return
+    log.warning("Catalog tables of an older schema dropped: import the feeds again (python -m bot catalog refresh)")
+    with engine.begin() as conn:
+        for table in m.CATALOG_TABLES:
+            conn.exec_driver_sql(f"DROP TABLE IF EXISTS {table.name}")
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")

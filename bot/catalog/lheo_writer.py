@@ -30,9 +30,14 @@ def lieu(
     insee: str | None = None,
     codepostal: str = "00000",
     ville: str = "",
-    lat: float | None = None,
-    lon: float | None = None,
+    lat: float | str | None = None,
+    lon: float | str | None = None,
+    adresse: bool = True,
 ) -> str:
+    """A place; lat/lon as written (a number, or text such as "NC"); adresse=False: no <adresse>
+    (the schema allows it)."""
+    if not adresse:
+        return "<lieu-de-formation><coordonnees><ligne>Plateau technique</ligne></coordonnees></lieu-de-formation>"
     parts = [f"<ligne>Plateau technique</ligne><codepostal>{codepostal}</codepostal><ville>{escape(ville)}</ville>"]
     if insee:
         parts.append(f"<code-INSEE-commune>{insee}</code-INSEE-commune>")
@@ -48,15 +53,23 @@ def action(
     modalite: int = 0,
     permanent: int = 0,
     heures: int | None = 35,
+    financeurs: tuple[tuple[str, int | None], ...] = (("2", None),),
 ) -> str:
+    """An action; financeurs: (code-financeur, nb-places-financees or None) of each funder."""
     heures_xml = f"<nombre-heures-total>{heures}</nombre-heures-total>" if heures is not None else ""
+    funders = "".join(
+        f"<organisme-financeur><code-financeur>{code}</code-financeur>"
+        + (f"<nb-places-financees>{places}</nb-places-financees>" if places is not None else "")
+        + "</organisme-financeur>"
+        for code, places in financeurs
+    )
     return (
         f'<action numero="{numero}"><rythme-formation>Temps plein</rythme-formation>'
         f"<code-public-vise>83056</code-public-vise><niveau-entree-obligatoire>0</niveau-entree-obligatoire>"
         f"<modalites-alternance>-</modalites-alternance><modalites-enseignement>{modalite}</modalites-enseignement>"
         f"<conditions-specifiques>-</conditions-specifiques><prise-en-charge-frais-possible>1</prise-en-charge-frais-possible>"
         f"{''.join(lieux)}<modalites-entrees-sorties>{permanent}</modalites-entrees-sorties>{''.join(sessions)}"
-        f"{heures_xml}<organisme-financeur><code-financeur>2</code-financeur></organisme-financeur></action>"
+        f"{heures_xml}{funders}</action>"
     )
 
 
@@ -65,13 +78,14 @@ def formation(
     actions: list[str],
     romes: tuple[str, ...] = ("H2705",),
     intitule: str = "Pilote de ligne (test)",
+    formacodes: tuple[str, ...] = ("24049",),
     objectif: str = "Conduire une ligne.",
     organisme: str = "Organisme fictif de test",
 ) -> str:
-    codes = "".join(f"<code-ROME>{code}</code-ROME>" for code in romes)
+    codes = "".join(f'<code-FORMACODE ref="V12">{code}</code-FORMACODE>' for code in formacodes)
+    codes += "".join(f"<code-ROME>{code}</code-ROME>" for code in romes)
     return (
-        f'<formation numero="{numero}"><domaine-formation><code-FORMACODE>24049</code-FORMACODE>{codes}'
-        f"</domaine-formation>"
+        f'<formation numero="{numero}"><domaine-formation>{codes}</domaine-formation>'
         f"<intitule-formation>{escape(intitule)}</intitule-formation><objectif-formation>{escape(objectif)}</objectif-formation>"
         f"<resultats-attendus>Titre</resultats-attendus><contenu-formation>Modules</contenu-formation>"
         f"<certifiante>0</certifiante><contact-formation><coordonnees/></contact-formation>"

@@ -1,6 +1,9 @@
 """Catalog schema (SQLAlchemy Core tables, portable between SQLite and PostgreSQL).
 
-Identifiers are the LHEO `numero` attributes of `formation`, `action` and `session`.
+Every offer belongs to a source (one LHEO feed). Identifiers are the LHEO `numero` attributes
+of `formation`, `action` and `session`, unique within a source only: keys are (source_id,
+numero). Every foreign key has an index on its referencing columns, so that replacing a
+source (delete, then insert) stays linear on PostgreSQL too.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     MetaData,
@@ -22,9 +26,42 @@ from sqlalchemy import (
 
 metadata = MetaData()
 
+source = Table(
+    "source",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("nom", String(255), nullable=False, unique=True),
+    Column("fichiers", Text, nullable=False),  # the files of the last import, one per line
+    Column("importe_le", DateTime, nullable=False),  # UTC
+    Column("formations", Integer, nullable=False),
+    Column("actions", Integer, nullable=False),
+    Column("sessions", Integer, nullable=False),
+    Column("lieux", Integer, nullable=False),
+    Column("lieux_non_localises", Integer, nullable=False),
+    Column("enregistrements", Integer, nullable=False),  # formations, actions and sessions read
+    Column("ignores", Integer, nullable=False),  # of which skipped (with those under a skipped one)
+    Column("remarques", Integer, nullable=False),
+    Column("duree_s", Float, nullable=False),
+)
+
+# The report of a source's last import: skipped records and corrections, in file order.
+import_note = Table(
+    "import_note",
+    metadata,
+    Column("source_id", Integer, ForeignKey("source.id"), primary_key=True),
+    Column("rang", Integer, primary_key=True),
+    Column("genre", String(16), nullable=False),  # ignore | remarque
+    Column("fichier", Text, nullable=False),
+    Column("ligne", Integer),
+    Column("element", String(32), nullable=False),  # formation | action | session | lieu
+    Column("numero", Text),
+    Column("raison", Text, nullable=False),
+)
+
 organisme = Table(
     "organisme",
     metadata,
+    Column("source_id", Integer, ForeignKey("source.id"), primary_key=True),
     Column("id", String(255), primary_key=True),  # SIRET, else numero-activite, else name
     Column("nom", Text, nullable=False),
     Column("siret", Text),
@@ -39,8 +76,9 @@ organisme = Table(
 formation = Table(
     "formation",
     metadata,
+    Column("source_id", Integer, primary_key=True),
     Column("id", String(255), primary_key=True),
-    Column("organisme_id", String(255), ForeignKey("organisme.id"), nullable=False),
+    Column("organisme_id", String(255), nullable=False),
     Column("intitule", Text, nullable=False),
     Column("objectif", Text),
     Column("contenu", Text),
@@ -50,49 +88,63 @@ formation = Table(
     Column("niveau_sortie", Integer),
     Column("heures", Integer),
     Column("rncp", Text),
-    Column("source", Text),  # file the formation was last imported from
+    Column("a_rome", Boolean, nullable=False),  # lists at least one readable code-ROME
+    ForeignKeyConstraint(["source_id", "organisme_id"], ["organisme.source_id", "organisme.id"]),
+    Index("ix_formation_organisme", "source_id", "organisme_id"),
 )
 
 formation_rome = Table(
     "formation_rome",
     metadata,
+    Column("source_id", Integer, primary_key=True),
+    Column("formation_id", String(255), primary_key=True),
     Column("code", String(5), primary_key=True),
-    Column("formation_id", String(255), ForeignKey("formation.id"), primary_key=True),
+    ForeignKeyConstraint(["source_id", "formation_id"], ["formation.source_id", "formation.id"]),
+    Index("ix_formation_rome_code", "code"),
 )
 
 formation_formacode = Table(
     "formation_formacode",
     metadata,
-    Column("formation_id", String(255), ForeignKey("formation.id"), primary_key=True),
-    Column("code", Text, primary_key=True),
+    Column("source_id", Integer, primary_key=True),
+    Column("formation_id", String(255), primary_key=True),
+    Column("code", String(5), primary_key=True),
+    ForeignKeyConstraint(["source_id", "formation_id"], ["formation.source_id", "formation.id"]),
+    Index("ix_formation_formacode_code", "code"),
 )
 
 action = Table(
     "action",
     metadata,
+    Column("source_id", Integer, primary_key=True),
     Column("id", String(255), primary_key=True),
-    Column("formation_id", String(255), ForeignKey("formation.id"), nullable=False, index=True),
+    Column("formation_id", String(255), nullable=False),
     Column("modalite_enseignement", Integer, nullable=False, default=0),  # 0 présentiel, 1 mixte, 2 distance
     Column("entrees_sorties_permanentes", Boolean, nullable=False, default=False),
     Column("heures", Integer),
     Column("prix_total_ttc", Float),
     Column("conditions", Text),
     Column("rythme", Text),
+    ForeignKeyConstraint(["source_id", "formation_id"], ["formation.source_id", "formation.id"]),
+    Index("ix_action_formation", "source_id", "formation_id"),
 )
 
 action_financeur = Table(
     "action_financeur",
     metadata,
-    Column("action_id", String(255), ForeignKey("action.id"), primary_key=True),
+    Column("source_id", Integer, primary_key=True),
+    Column("action_id", String(255), primary_key=True),
     Column("code", Text, primary_key=True),
     Column("places", Integer),
+    ForeignKeyConstraint(["source_id", "action_id"], ["action.source_id", "action.id"]),
 )
 
 lieu = Table(
     "lieu",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("action_id", String(255), ForeignKey("action.id"), nullable=False, index=True),
+    Column("source_id", Integer, nullable=False),
+    Column("action_id", String(255), nullable=False),
     Column("nom", Text),
     Column("adresse", Text),
     Column("code_postal", Text),
@@ -101,18 +153,23 @@ lieu = Table(
     Column("lat", Float),
     Column("lon", Float),
     Column("point_source", String(16)),  # geolocalisation | insee | codepostal | None
+    ForeignKeyConstraint(["source_id", "action_id"], ["action.source_id", "action.id"]),
+    Index("ix_lieu_action", "source_id", "action_id"),
     Index("ix_lieu_lat_lon", "lat", "lon"),
 )
 
 session = Table(
     "session",
     metadata,
+    Column("source_id", Integer, primary_key=True),
     Column("id", String(255), primary_key=True),
-    Column("action_id", String(255), ForeignKey("action.id"), nullable=False, index=True),
+    Column("action_id", String(255), nullable=False),
     Column("debut", Date),  # None: unknown (00000000)
     Column("fin", Date),  # None: unknown; date.max: open-ended (99999999)
     Column("etat_recrutement", Integer),
-    Column("places", Integer),
+    Column("places", Integer),  # nb-places of its recrutement, else nb-places-financees of its action
+    ForeignKeyConstraint(["source_id", "action_id"], ["action.source_id", "action.id"]),
+    Index("ix_session_action", "source_id", "action_id"),
     Index("ix_session_fin", "fin"),
 )
 
@@ -122,6 +179,10 @@ catalog_meta = Table(
     Column("key", String(40), primary_key=True),
     Column("value", Text, nullable=False),  # "version": changes with every committed import
 )
+
+# The tables of the offers, children first: the order in which a source is emptied.
+OFFER_TABLES = (session, lieu, action_financeur, action, formation_formacode, formation_rome, formation, organisme)
+CATALOG_TABLES = (*OFFER_TABLES, import_note, source, catalog_meta)
 
 # Requests to be called back by a counselor, given with the person's consent. Deleted with
 # the conversation when the person asks ("delete my data"); never written to logs.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.engine import Engine
 
 from bot.catalog import models as m
@@ -30,19 +30,23 @@ def formations_info(engine: Engine) -> list[FormationInfo]:
     if cached and cached[0] == version:
         return cached[1]
     romes, formacodes = defaultdict(set), defaultdict(set)
+    r, fc, f = m.formation_rome, m.formation_formacode, m.formation
     with engine.connect() as conn:
-        for formation_id, code in conn.execute(select(m.formation_rome.c.formation_id, m.formation_rome.c.code)):
-            romes[formation_id].add(code)
-        for formation_id, code in conn.execute(
-            select(m.formation_formacode.c.formation_id, m.formation_formacode.c.code)
-        ):
-            formacodes[formation_id].add(code)
+        for source_id, formation_id, code in conn.execute(select(r.c.source_id, r.c.formation_id, r.c.code)):
+            romes[source_id, formation_id].add(code)
+        for source_id, formation_id, code in conn.execute(select(fc.c.source_id, fc.c.formation_id, fc.c.code)):
+            formacodes[source_id, formation_id].add(code)
         rows = conn.execute(
-            select(m.formation.c.id, m.formation.c.intitule, m.formation.c.heures, m.formation.c.niveau_entree)
+            select(f.c.source_id, f.c.id, f.c.intitule, f.c.heures, f.c.niveau_entree).order_by(f.c.source_id, f.c.id)
         ).all()
     infos = [
         FormationInfo(
-            row.id, row.intitule, row.heures, frozenset(romes[row.id]), frozenset(formacodes[row.id]), row.niveau_entree
+            row.id,
+            row.intitule,
+            row.heures,
+            frozenset(romes[row.source_id, row.id]),
+            frozenset(formacodes[row.source_id, row.id]),
+            row.niveau_entree,
         )
         for row in rows
     ]
@@ -64,23 +68,32 @@ def find_formation(engine: Engine, text: str) -> FormationInfo | None:
     return next(info for info in infos if info.id == best[2]) if best else None
 
 
-def formation_details(engine: Engine, formation_id: str) -> dict | None:
-    """A formation with its provider and its actions' hours, teaching modes and funders."""
-    f, o, a, fin = m.formation, m.organisme, m.action, m.action_financeur
+def formation_details(engine: Engine, formation_id: str, source: str | None = None) -> dict | None:
+    """A formation with its provider and its actions' hours, teaching modes and funders. Numeros
+    are unique within a source only: without `source`, the formation of the first source by name."""
+    f, o, a, fin, src = m.formation, m.organisme, m.action, m.action_financeur, m.source
     with engine.connect() as conn:
-        row = conn.execute(
-            select(f, o.c.nom.label("organisme"), o.c.telephone, o.c.courriel, o.c.web)
-            .join(o, o.c.id == f.c.organisme_id)
+        statement = (
+            select(f, src.c.nom.label("source"), o.c.nom.label("organisme"), o.c.telephone, o.c.courriel, o.c.web)
+            .join(src, src.c.id == f.c.source_id)
+            .join(o, and_(o.c.source_id == f.c.source_id, o.c.id == f.c.organisme_id))
             .where(f.c.id == formation_id)
-        ).first()
+            .order_by(src.c.nom)
+        )
+        if source is not None:
+            statement = statement.where(src.c.nom == source)
+        row = conn.execute(statement).first()
         if row is None:
             return None
         actions = conn.execute(
             select(a.c.id, a.c.heures, a.c.modalite_enseignement, a.c.entrees_sorties_permanentes)
-            .where(a.c.formation_id == formation_id)
+            .where(a.c.source_id == row.source_id, a.c.formation_id == formation_id)
             .order_by(a.c.id)
         ).all()
-        funders = sorted(set(conn.scalars(select(fin.c.code).where(fin.c.action_id.in_([x.id for x in actions])))))
+        funders = conn.scalars(
+            select(fin.c.code).where(fin.c.source_id == row.source_id, fin.c.action_id.in_([x.id for x in actions]))
+        )
+        funders = sorted(set(funders))
     details = dict(row._mapping)
     details["actions"] = [dict(x._mapping) for x in actions]
     details["financeurs"] = funders

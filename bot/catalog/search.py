@@ -1,25 +1,31 @@
-"""Upcoming sessions for a job around a point, as docs/contrat.md ("Sémantique de la recherche") defines them.
+"""Upcoming sessions for a job around a point, as docs/contrat.md (« Sémantique de la
+recherche ») defines them.
 
-A bounding box in SQL keeps only the places that may be within the radius; the exact
-great-circle distance then decides, and the nearest place of an action counts.
+A formation matches the job by its code-ROME, or, when it lists no code-ROME at all, by one of
+the Formacode descriptors the job reference gives for the job. A bounding box in SQL keeps
+only the places that may be within the radius; the exact great-circle distance then decides,
+and the nearest place of an action counts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import and_, or_, select, true
+from sqlalchemy import and_, false, literal_column, or_, select, true, union_all
 from sqlalchemy.engine import Engine
 
 from bot.catalog import models as m
 from bot.catalog.lheo import OPEN_ENDED
 from bot.geo import gazetteer, haversine_km
+from bot.jobs import vocabulary
 
 KM_PER_DEGREE = 6371.0 * math.pi / 180
 MODALITES = {0: "presentiel", 1: "mixte", 2: "distanciel"}
 REMOTE = 2
+BY_ROME, BY_FORMACODE = "rome", "formacode"
 
 
 @dataclass(frozen=True)
@@ -36,9 +42,11 @@ class SessionHit:
     ville: str | None
     modalite: str
     places: int | None
+    par: str = BY_ROME  # how the formation matched the job: BY_ROME or BY_FORMACODE
+    source: str | None = None  # the source (feed) of the session: numeros are unique within one
 
-    def sort_key(self) -> tuple[dt.date, bool, float, str]:
-        return (self.debut, self.distance is None, self.distance or 0.0, self.session_id)
+    def sort_key(self):
+        return (self.debut, self.distance is None, self.distance or 0.0, self.session_id, self.source or "")
 
     def as_json(self) -> dict:
         """The session object of the contract."""
@@ -55,6 +63,8 @@ class SessionHit:
             "ville": self.ville,
             "modalite": self.modalite,
             "places": self.places,
+            "par": self.par,
+            "source": self.source,
         }
 
 
@@ -74,12 +84,46 @@ def bounding_box(lat: float, lon: float, radius_km: float) -> tuple[float, float
     return lat - dlat, lat + dlat, lon - dlon, lon + dlon
 
 
+def job_formacodes(rome: str) -> list[str]:
+    """The Formacode codes the job reference gives for job `rome` (none for an unknown job)."""
+    metier = vocabulary().by_rome(rome)
+    return [formacode.code for formacode in metier.formacodes] if metier else []
+
+
+def _matching_formations(rome: str, formacodes: list[str]):
+    """(source_id, formation_id, par) of the formations that match the job."""
+    r, fc, f = m.formation_rome, m.formation_formacode, m.formation
+    by_rome = select(r.c.source_id, r.c.formation_id, literal_column(f"'{BY_ROME}'").label("par")).where(
+        r.c.code == rome
+    )
+    if not formacodes:
+        return by_rome.subquery()
+    by_formacode = (
+        select(fc.c.source_id, fc.c.formation_id, literal_column(f"'{BY_FORMACODE}'").label("par"))
+        .join(f, and_(f.c.source_id == fc.c.source_id, f.c.id == fc.c.formation_id))
+        .where(fc.c.code.in_(formacodes), f.c.a_rome == false())
+        .distinct()
+    )
+    return union_all(by_rome, by_formacode).subquery()
+
+
 def search_sessions(
-    engine: Engine, rome: str, lat: float, lon: float, radius_km: float, today: dt.date
+    engine: Engine,
+    rome: str,
+    lat: float,
+    lon: float,
+    radius_km: float,
+    today: dt.date,
+    *,
+    formacodes: Iterable[str] | None = None,
 ) -> list[SessionHit]:
-    """Eligible sessions of job `rome` within `radius_km` of (lat, lon), in contract order."""
+    """Eligible sessions of job `rome` within `radius_km` of (lat, lon), in contract order.
+    `formacodes`: the job's Formacode codes, by default those of the job reference."""
+    rome = rome.upper()
+    codes = sorted(set(job_formacodes(rome) if formacodes is None else formacodes))
     lat_min, lat_max, lon_min, lon_max = bounding_box(lat, lon, radius_km)
-    s, a, f, r, o, p = m.session, m.action, m.formation, m.formation_rome, m.organisme, m.lieu
+    matched = _matching_formations(rome, codes)
+    s, a, f, o, p, src = m.session, m.action, m.formation, m.organisme, m.lieu, m.source
     statement = (
         select(
             s.c.id,
@@ -95,16 +139,18 @@ def search_sessions(
             p.c.ville,
             p.c.lat,
             p.c.lon,
+            matched.c.par,
+            src.c.nom.label("source"),
         )
         .select_from(
-            r.join(f, f.c.id == r.c.formation_id)
-            .join(o, o.c.id == f.c.organisme_id)
-            .join(a, a.c.formation_id == f.c.id)
-            .join(s, s.c.action_id == a.c.id)
-            .outerjoin(p, p.c.action_id == a.c.id)
+            matched.join(f, and_(f.c.source_id == matched.c.source_id, f.c.id == matched.c.formation_id))
+            .join(src, src.c.id == f.c.source_id)
+            .join(o, and_(o.c.source_id == f.c.source_id, o.c.id == f.c.organisme_id))
+            .join(a, and_(a.c.source_id == f.c.source_id, a.c.formation_id == f.c.id))
+            .join(s, and_(s.c.source_id == a.c.source_id, s.c.action_id == a.c.id))
+            .outerjoin(p, and_(p.c.source_id == a.c.source_id, p.c.action_id == a.c.id))
         )
         .where(
-            r.c.code == rome.upper(),
             or_(s.c.etat_recrutement.is_(None), s.c.etat_recrutement == 1),
             s.c.debut.is_not(None),
             s.c.fin >= today,
@@ -115,7 +161,7 @@ def search_sessions(
             ),
         )
     )
-    best: dict[str, tuple[float | None, SessionHit]] = {}
+    best: dict[tuple[str, str], tuple[float | None, SessionHit]] = {}
     with engine.connect() as conn:
         for row in conn.execute(statement):
             remote = row.modalite_enseignement == REMOTE
@@ -123,10 +169,11 @@ def search_sessions(
             distance = haversine_km(lat, lon, row.lat, row.lon) if located else None
             if not remote and (distance is None or distance > radius_km):
                 continue
-            previous = best.get(row.id)
+            key = (row.source, row.id)
+            previous = best.get(key)
             if previous is not None and (distance is None or (previous[0] is not None and previous[0] <= distance)):
                 continue
-            best[row.id] = (
+            best[key] = (
                 distance,
                 SessionHit(
                     session_id=row.id,
@@ -141,6 +188,8 @@ def search_sessions(
                     ville=_town_name(row.insee, row.ville),
                     modalite=MODALITES.get(row.modalite_enseignement, "presentiel"),
                     places=row.places,
+                    par=row.par,
+                    source=row.source,
                 ),
             )
     return sorted((hit for _, hit in best.values()), key=SessionHit.sort_key)
