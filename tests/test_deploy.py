@@ -34,7 +34,7 @@ URL_PASSWORD = re.compile(r"^[a-z0-9+]+://(?:\$\{[^}]*\}|[^:@/]*):(\$\{[^}]*\}|[
 ROLE_PREFIXES = {
     "actions": ["rasa", "run", "actions"],
     "web": ["python", "-m", "serve.web"],
-    "catalog-import": ["python", "-m", "bot", "catalog", "import"],
+    "catalog-refresh": ["python", "-m", "bot", "catalog", "refresh"],
     "retention": ["python", "-m", "serve", "conversations", "purge"],
 }
 
@@ -219,7 +219,7 @@ def test_every_k8s_rasa_container_gets_every_endpoint_variable():
     [
         ("actions", {"BOT_DATABASE_URL"}),
         ("web", {"BOT_DATABASE_URL", "BOT_RASA_URL", "BOT_ALLOWED_ORIGINS", "BOT_CONSEILLER_SECRET"}),
-        ("catalog-import", {"BOT_DATABASE_URL"}),
+        ("catalog-refresh", {"BOT_DATABASE_URL"}),
         (
             "retention",
             {
@@ -552,11 +552,30 @@ def test_commands_refer_to_files_that_exist():
         elif cmd[:2] == ["python", "-m"]:
             module = ROOT / cmd[2].replace(".", "/")
             assert module.with_suffix(".py").is_file() or (module / "__main__.py").is_file(), where
-            if cmd[3:5] == ["catalog", "import"]:
-                for path in cmd[5:]:
-                    assert (ROOT / path).is_file(), f"{where}: {path}"
         else:
             pytest.fail(f"{where}: unknown role {cmd}")
+
+
+def holds_lheo_files(folder: Path) -> bool:
+    return folder.is_dir() and any(folder.glob("*.xml"))
+
+
+def test_the_catalog_refresh_reads_a_folder_of_lheo_files():
+    """Each refresh runs on a folder of the image holding LHEO files (the demo catalog), or on a
+    mounted volume: in compose a host folder, by default the demo catalog's."""
+    services = compose_role("catalog-refresh")
+    assert services
+    for name, service in services.items():
+        (folder,) = compose_command(service)[5:]
+        mounts = {target: source for source, target, *_ in (v.rsplit(":", 2) for v in service.get("volumes", []))}
+        default = re.fullmatch(r"\$\{[A-Z_]+:-([^}]+)\}", mounts[folder]).group(1)
+        assert holds_lheo_files((DEPLOY / default).resolve()), f"compose {name}: {default}"
+    containers = k8s_containers(lambda cmd: has_role(cmd, "catalog-refresh"))
+    assert {obj["kind"] for obj, _ in containers} == {"Job", "CronJob"}
+    for obj, container in containers:
+        (folder,) = k8s_command(container)[5:]
+        mounted = {mount["mountPath"] for mount in container.get("volumeMounts", [])}
+        assert folder in mounted or holds_lheo_files(ROOT / folder), f"{obj['_file']}: {folder}"
 
 
 def test_the_image_follows_rasa_conventions_and_the_pinned_version():
