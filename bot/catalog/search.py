@@ -123,14 +123,17 @@ def search_sessions(
     codes = sorted(set(job_formacodes(rome) if formacodes is None else formacodes))
     lat_min, lat_max, lon_min, lon_max = bounding_box(lat, lon, radius_km)
     matched = _matching_formations(rome, codes)
-    s, a, f, o, p, src = m.session, m.action, m.formation, m.organisme, m.lieu, m.source
+    # Provider and source names are read apart: each table more in the join costs PostgreSQL
+    # more planning than the whole execution.
+    s, a, f, p = m.session, m.action, m.formation, m.lieu
     statement = (
         select(
+            s.c.source_id,
             s.c.id,
             s.c.action_id,
             a.c.formation_id,
             f.c.intitule,
-            o.c.nom,
+            f.c.organisme_id,
             s.c.debut,
             s.c.fin,
             s.c.places,
@@ -140,12 +143,9 @@ def search_sessions(
             p.c.lat,
             p.c.lon,
             matched.c.par,
-            src.c.nom.label("source"),
         )
         .select_from(
             matched.join(f, and_(f.c.source_id == matched.c.source_id, f.c.id == matched.c.formation_id))
-            .join(src, src.c.id == f.c.source_id)
-            .join(o, and_(o.c.source_id == f.c.source_id, o.c.id == f.c.organisme_id))
             .join(a, and_(a.c.source_id == f.c.source_id, a.c.formation_id == f.c.id))
             .join(s, and_(s.c.source_id == a.c.source_id, s.c.action_id == a.c.id))
             .outerjoin(p, and_(p.c.source_id == a.c.source_id, p.c.action_id == a.c.id))
@@ -161,7 +161,7 @@ def search_sessions(
             ),
         )
     )
-    best: dict[tuple[str, str], tuple[float | None, SessionHit]] = {}
+    best: dict[tuple[int, str], tuple[float | None, dict]] = {}
     with engine.connect() as conn:
         for row in conn.execute(statement):
             remote = row.modalite_enseignement == REMOTE
@@ -169,27 +169,45 @@ def search_sessions(
             distance = haversine_km(lat, lon, row.lat, row.lon) if located else None
             if not remote and (distance is None or distance > radius_km):
                 continue
-            key = (row.source, row.id)
+            key = (row.source_id, row.id)
             previous = best.get(key)
             if previous is not None and (distance is None or (previous[0] is not None and previous[0] <= distance)):
                 continue
-            best[key] = (
-                distance,
-                SessionHit(
-                    session_id=row.id,
-                    action_id=row.action_id,
-                    formation_id=row.formation_id,
-                    intitule=row.intitule,
-                    organisme=row.nom,
-                    debut=row.debut,
-                    fin=None if row.fin == OPEN_ENDED else row.fin,
-                    distance=None if remote else distance,
-                    commune=row.insee,
-                    ville=_town_name(row.insee, row.ville),
-                    modalite=MODALITES.get(row.modalite_enseignement, "presentiel"),
-                    places=row.places,
-                    par=row.par,
-                    source=row.source,
-                ),
+            best[key] = (distance, row)
+        sources = dict(conn.execute(select(m.source.c.id, m.source.c.nom)).all())
+        providers = _providers(conn, {(row.source_id, row.organisme_id) for _, row in best.values()})
+    hits = (
+        SessionHit(
+            session_id=row.id,
+            action_id=row.action_id,
+            formation_id=row.formation_id,
+            intitule=row.intitule,
+            organisme=providers[row.source_id, row.organisme_id],
+            debut=row.debut,
+            fin=None if row.fin == OPEN_ENDED else row.fin,
+            distance=None if row.modalite_enseignement == REMOTE else distance,
+            commune=row.insee,
+            ville=_town_name(row.insee, row.ville),
+            modalite=MODALITES.get(row.modalite_enseignement, "presentiel"),
+            places=row.places,
+            par=row.par,
+            source=sources[row.source_id],
+        )
+        for distance, row in best.values()
+    )
+    return sorted(hits, key=SessionHit.sort_key)
+
+
+def _providers(conn, keys: set[tuple[int, str]]) -> dict[tuple[int, str], str]:
+    """Names of the providers (source_id, organisme id)."""
+    o, names = m.organisme, {}
+    by_source: dict[int, list[str]] = {}
+    for source_id, organisme_id in keys:
+        by_source.setdefault(source_id, []).append(organisme_id)
+    for source_id, ids in by_source.items():
+        for start in range(0, len(ids), 500):
+            rows = conn.execute(
+                select(o.c.id, o.c.nom).where(o.c.source_id == source_id, o.c.id.in_(ids[start : start + 500]))
             )
-    return sorted((hit for _, hit in best.values()), key=SessionHit.sort_key)
+            names.update(((source_id, organisme_id), nom) for organisme_id, nom in rows)
+    return names
