@@ -19,6 +19,7 @@ from bot.catalog.lheo import DEFAULT_TOLERANCE, ROME_CODE, ImportFault, ImportRe
 from bot.catalog.queries import learning_path
 from bot.catalog.refresh import left_behind, refresh
 from bot.catalog.search import BY_FORMACODE, search_sessions
+from bot.catalog.store import plural
 from bot.geo import Commune, gazetteer
 from bot.jobs import vocabulary
 from bot.results import MAX_RADIUS_KM, MIN_RADIUS_KM
@@ -155,7 +156,8 @@ def _print_notes(notes: list[store.Note], source: str, limit: int | None) -> Non
     for note in shown:
         print(f"  {note}")
     if len(notes) > len(shown):
-        print(f"  … et {len(notes) - len(shown)} autre(s) : python -m bot catalog report {source}")
+        others = plural(len(notes) - len(shown), "autre ligne", "autres lignes")
+        print(f"  … et {others} : python -m bot catalog report {source}")
 
 
 def _refresh(args) -> int:
@@ -173,7 +175,7 @@ def _refresh(args) -> int:
             f"(python -m bot catalog remove {name} pour la retirer)"
         )
     failed = sum(outcome.fault is not None for outcome in outcomes)
-    print(f"{len(outcomes) - failed} source(s) à jour, {failed} en erreur")
+    print(f"{plural(len(outcomes) - failed, 'source à jour', 'sources à jour')}, {failed} en erreur")
     return 1 if failed else 0
 
 
@@ -237,7 +239,7 @@ def _formacodes(args) -> int:
         raise ImportFault(
             f"métier « {rome} » absent du référentiel des métiers : pas de Formacode, seul le code ROME compte"
         )
-    print(f"{metier.titre} ({rome}) : {len(metier.formacodes)} code(s) Formacode")
+    print(f"{metier.titre} ({rome}) : {plural(len(metier.formacodes), 'code')} Formacode")
     for formacode in metier.formacodes:
         print(f"  {formacode.code}  {formacode.libelle}")
     if metier.formacodes_source:
@@ -288,7 +290,7 @@ def _search(args) -> int:
     label = f"{metier.titre} ({rome})" if metier else rome
     print(
         f"{label} — à {args.rayon:g} km de {commune.nom} ({commune.insee}), "
-        f"au {today:%d/%m/%Y} : {len(hits)} session(s)"
+        f"au {today:%d/%m/%Y} : {plural(len(hits), 'session')}"
     )
     for hit in shown:
         session = hit.as_json()
@@ -301,7 +303,7 @@ def _search(args) -> int:
             f"({session['session_id']}, {session['source']})"
         )
     if len(shown) < len(hits):
-        print(f"  … et {len(hits) - len(shown)} autre(s) : --limit {len(hits)} pour tout voir")
+        print(f"  … et {plural(len(hits) - len(shown), 'autre')} : --limit {len(hits)} pour tout voir")
     return 0
 
 

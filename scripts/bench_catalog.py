@@ -111,12 +111,13 @@ def generate(path: Path, sessions: int, day: int, seed: int = 2027) -> None:
         for index in range(count + (round(count * NEW) if day == 2 else 0)):
             if day == 2 and withdrawn.random() < WITHDRAWN and index < count:
                 continue
-            out.write(_formation(index, seed, romes, formacodes, towns))
+            out.write(_formation(index, seed, romes, formacodes, towns) + "\n")
         out.write("</offres></lheo>\n")
 
 
-def run_measured(args: list[str], env: dict, folder: Path) -> tuple[float, float, str]:
-    """(seconds, peak resident memory in MB, stdout) of `python -m bot …`."""
+def run_measured(args: list[str], env: dict, folder: Path) -> tuple[float, float, float, str]:
+    """(seconds, processor seconds, peak resident memory in MB, stdout) of `python -m bot …`.
+    The processor time is the command's own, without the database server's."""
     out_path, err_path = folder / "stdout.txt", folder / "stderr.txt"
     with open(out_path, "w", encoding="utf-8") as out, open(err_path, "w", encoding="utf-8") as err:
         started = time.perf_counter()
@@ -128,7 +129,7 @@ def run_measured(args: list[str], env: dict, folder: Path) -> tuple[float, float
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode:
         raise SystemExit(f"python -m bot {' '.join(args)} : échec\n{err_path.read_text(encoding='utf-8')}")
-    return seconds, usage.ru_maxrss / 1024, out_path.read_text(encoding="utf-8")
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, out_path.read_text(encoding="utf-8")
 
 
 class Database:
@@ -188,18 +189,24 @@ def bench(sessions: int, kinds: list[str], args, folder: Path, rng: random.Rando
             continue
         try:
             env = {"BOT_DATABASE_URL": database.url}
-            import_s, import_mb, import_out = run_measured(["catalog", "import", str(day1 / "region.xml")], env, folder)
-            refresh_s, refresh_mb, refresh_out = run_measured(["catalog", "refresh", str(day2)], env, folder)
+            import_s, import_cpu, import_mb, import_out = run_measured(
+                ["catalog", "import", str(day1 / "region.xml")], env, folder
+            )
+            refresh_s, refresh_cpu, refresh_mb, refresh_out = run_measured(
+                ["catalog", "refresh", str(day2)], env, folder
+            )
             figures = {
                 "database": kind,
                 "sessions_feed": sessions,
                 "feed_mb": round((day1 / "region.xml").stat().st_size / 1e6, 1),
                 "generate_s": round(generated_s, 1),
                 "import_s": round(import_s, 1),
+                "import_cpu_s": round(import_cpu, 1),
                 "import_sessions_per_s": round(sessions / import_s),
                 "import_peak_mb": round(import_mb),
                 "import_report": import_out.splitlines()[0],
                 "refresh_s": round(refresh_s, 1),
+                "refresh_cpu_s": round(refresh_cpu, 1),
                 "refresh_peak_mb": round(refresh_mb),
                 "refresh_report": refresh_out.splitlines()[0],
                 **search_figures(database.url, args.queries, rng),
@@ -215,13 +222,14 @@ def bench(sessions: int, kinds: list[str], args, folder: Path, rng: random.Rando
 
 def markdown(results: list[dict]) -> str:
     lines = [
-        "| flux | base | taille | import | pic mémoire | mise à jour (refresh) | pic mémoire | recherche p50 / p95 |",
+        "| flux | base | taille | import (processeur de la commande) | pic mémoire | mise à jour (processeur) "
+        "| pic mémoire | recherche p50 / p95 |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         lines.append(
             f"| {r['sessions_feed']:,} sessions | {r['database']} | {r['feed_mb']} Mo | {r['import_s']} s "
-            f"({r['import_sessions_per_s']:,} sessions/s) | {r['import_peak_mb']} Mo | {r['refresh_s']} s | "
+            f"({r['import_cpu_s']} s) | {r['import_peak_mb']} Mo | {r['refresh_s']} s ({r['refresh_cpu_s']} s) | "
             f"{r['refresh_peak_mb']} Mo | {r['search_p50_ms']} / {r['search_p95_ms']} ms |".replace(",", " ")
         )
     return "\n".join(lines) + "\n"

@@ -81,7 +81,7 @@ def test_import_reports_skipped_records_and_exits_zero(tmp_path, catalog):
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].startswith("region.xml → source « region » : 42 formations, 42 actions, 41 sessions importées")
-    assert lines[0].endswith(" ; 1 enregistrement ignoré(s) sur 126 (0,8 %) ; 1 remarque(s)")
+    assert lines[0].endswith(" ; 1 enregistrement ignoré sur 126 (0,8 %) ; 1 remarque")
     assert lines[1] == (
         "  region.xml, ligne 2 : <session> « XS » ignorée : date <periode/debut> invalide : « 2027-02-30 » "
         "(attendu AAAAMMJJ)"
@@ -121,7 +121,7 @@ def test_human_output_names_job_town_and_sessions(tmp_path, catalog):
     result = run("catalog", "search", "--rome", "h2705", "--commune", "Lens", "--rayon", "30", tmp_path=tmp_path)
     assert result.returncode == 0
     lines = result.stdout.splitlines()
-    assert "H2705" in lines[0] and "Lens (62498)" in lines[0] and "3 session(s)" in lines[0]
+    assert "H2705" in lines[0] and "Lens (62498)" in lines[0] and "3 sessions" in lines[0]
     assert "S-JAN" in lines[1] and " km " in lines[1] and "Pilote de ligne (test)" in lines[1]
 
 
@@ -134,7 +134,7 @@ def test_faulty_file_one_line_non_zero_exit_catalog_unchanged(tmp_path, catalog)
     result = run("catalog", "import", str(bad), tmp_path=tmp_path)
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
-        f"erreur : {bad} : 1 enregistrement illisible(s) sur 3 (33,3 %), au-delà de la limite de 5,0 % ; "
+        f"erreur : {bad} : 1 enregistrement illisible sur 3 (33,3 %), au-delà de la limite de 5,0 % ; "
         "le premier, ligne 2 : <session> : date <periode/debut> invalide : « 2027-02-30 » (attendu AAAAMMJJ)"
     ]
     assert search_json(tmp_path, "--insee", LENS) == before
@@ -169,8 +169,10 @@ def test_refresh_imports_each_file_of_a_folder_as_its_own_source(tmp_path, catal
     (feeds / "lisez-moi.txt").write_text("pas un flux", encoding="utf-8")
     result = run("catalog", "refresh", str(feeds), tmp_path=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[0].startswith("artois.xml → source « artois » : 1 formations")
-    assert result.stdout.splitlines()[-1] == "2 source(s) à jour, 0 en erreur"
+    assert result.stdout.splitlines()[0].startswith(
+        "artois.xml → source « artois » : 1 formation, 1 action, 1 session importées"
+    )
+    assert result.stdout.splitlines()[-1] == "2 sources à jour, 0 en erreur"
     ids = {s["session_id"]: s["source"] for s in search_json(tmp_path, "--insee", LENS)}
     assert ids == {"S-JAN": "offre", "S-FEB": "offre", "S-REMOTE": "offre", "S-ART": "artois", "S-DOU": "douaisis"}
     # Next day: the Artois feed withdrew S-ART, the Douaisis file is broken, a feed is gone.
@@ -183,7 +185,7 @@ def test_refresh_imports_each_file_of_a_folder_as_its_own_source(tmp_path, catal
     assert result.returncode == 1
     assert result.stderr.startswith("erreur : source « douaisis » inchangée : ")
     assert "source « littoral » : son fichier n'est plus dans" in result.stdout
-    assert result.stdout.splitlines()[-1] == "1 source(s) à jour, 1 en erreur"
+    assert result.stdout.splitlines()[-1] == "1 source à jour, 1 en erreur"
     ids = {s["session_id"]: s["source"] for s in search_json(tmp_path, "--insee", LENS)}
     assert ids == {"S-JAN": "offre", "S-FEB": "offre", "S-REMOTE": "offre", "S-ART2": "artois", "S-DOU": "douaisis"}
     removed = run("catalog", "remove", "douaisis", tmp_path=tmp_path)
@@ -195,7 +197,7 @@ def test_formacodes_of_a_job_with_their_source(tmp_path):
     result = run("catalog", "formacodes", "n1101", tmp_path=tmp_path)
     assert result.returncode == 0
     lines = result.stdout.splitlines()
-    assert lines[0] == "cariste (N1101) : 2 code(s) Formacode"
+    assert lines[0] == "cariste (N1101) : 2 codes Formacode"
     assert lines[1].split() == ["31768", "cariste"]
     assert lines[3].startswith("Source : table ROME v2 → Formacode (RomeFCod) : 43312")
 
@@ -208,8 +210,8 @@ def test_search_shows_the_first_sessions_and_the_total(tmp_path):
     assert run("catalog", "import", str(path), tmp_path=tmp_path).returncode == 0
     human = run("catalog", "search", "--rome", "H2705", "--insee", LENS, "--rayon", "10", tmp_path=tmp_path)
     lines = human.stdout.splitlines()
-    assert "60 session(s)" in lines[0] and len(lines) == 1 + 50 + 1
-    assert lines[-1] == "  … et 10 autre(s) : --limit 60 pour tout voir"
+    assert "60 sessions" in lines[0] and len(lines) == 1 + 50 + 1
+    assert lines[-1] == "  … et 10 autres : --limit 60 pour tout voir"
     assert len(search_json(tmp_path, "--insee", LENS)) == 50
     few = run(
         "catalog",

@@ -316,7 +316,7 @@ def test_schema_valid_odd_places_are_kept_located_as_well_as_possible_and_report
     assert "lieu non localisé" in remarks["NC-SANS-COMMUNE"] and "lieu non localisé" in remarks["SANS-ADRESSE"]
     assert "km de Lens (62498), plus de 20 km : point de Lens (62498) retenu" in remarks["LOIN"]
     assert "km de Lille (59350), plus de 20 km" in remarks["CP-LOIN"]
-    assert report.lieux_non_localises == 2 and "2 lieu(x) sur 7 non localisé(s)" in report.summary()
+    assert report.lieux_non_localises == 2 and "2 lieux sur 7 non localisés" in report.summary()
 
 
 def _lieux(engine):
@@ -470,7 +470,7 @@ FAULTS = {
     "vide": ('<?xml version="1.0"?><lheo><offres></offres></lheo>', "", "aucune <formation>"),
     "trop-d-illisibles": (
         f.document([*good_formations(9), f.formation("X1", [f.action("XA", [f.session("XS", etat=7)])])]),
-        " : 1 enregistrement illisible(s) sur 30 (3,3 %), au-delà de la limite de 2,0 %",
+        " : 1 enregistrement illisible sur 30 (3,3 %), au-delà de la limite de 2,0 %",
         "; le premier, ligne 2 : <session> : <etat-recrutement> a une valeur inconnue : « 7 »",
     ),
 }
@@ -498,7 +498,7 @@ def test_the_share_of_skipped_records_is_checked_against_the_tolerance(engine, t
     with pytest.raises(ImportFault) as fault:
         import_file(engine, path)
     assert str(fault.value) == (
-        f"{path} : 6 enregistrements illisible(s) sur 60 (10,0 %), au-delà de la limite de 5,0 % ; "
+        f"{path} : 6 enregistrements illisibles sur 60 (10,0 %), au-delà de la limite de 5,0 % ; "
         "le premier, ligne 2 : <formation> : <formation> sans attribut numero"
     )
     assert rows(engine, m.source, "nom") == set()

@@ -26,7 +26,7 @@ from lxml import etree, html
 from sqlalchemy.engine import Engine
 
 from bot.catalog import store
-from bot.catalog.store import IGNORE, LIEU, REMARQUE, Note, Rows, SourceInfo, percent, records
+from bot.catalog.store import IGNORE, LIEU, REMARQUE, Note, Rows, SourceInfo, percent, plural
 from bot.geo import Commune, Gazetteer, gazetteer, haversine_km
 
 NAMESPACES = {None, "http://www.lheo.org/2.2", "http://lheo.gouv.fr/2.3"}
@@ -174,6 +174,7 @@ class _Parser:
         self.path = path
         self.gaz = gaz
         self.ns: str | None = None
+        self._paths: dict[str, str] = {}
         self.report = report
         self.seen = seen  # shared by the files of the source
         self.records = 0  # of this file
@@ -205,16 +206,21 @@ class _Parser:
         if self.records and self.skipped / self.records > tolerance:
             first = self.first_skip
             raise ImportFault(
-                f"{self.path} : {records(self.skipped)} illisible(s) sur {self.records} "
+                f"{self.path} : {plural(self.skipped, 'enregistrement illisible', 'enregistrements illisibles')} "
+                f"sur {self.records} "
                 f"({percent(self.skipped, self.records)}), au-delà de la limite de {percent(tolerance, 1)} ; "
                 f"le premier, ligne {first.ligne} : <{first.element}> : {first.raison}"
             )
 
     # -- fields --------------------------------------------------------------------------
     def q(self, path: str) -> str:
-        if not self.ns:
-            return path
-        return "/".join(f"{{{self.ns}}}{part}" for part in path.split("/"))
+        """`path` in the document's namespace (built once per path)."""
+        qualified = self._paths.get(path)
+        if qualified is None:
+            qualified = self._paths[path] = (
+                "/".join(f"{{{self.ns}}}{part}" for part in path.split("/")) if self.ns else path
+            )
+        return qualified
 
     def _content(self, node) -> str:
         """The text of an element: entity references (never expanded) are dropped and

@@ -100,21 +100,24 @@ class SourceInfo:
         """One line: files, source, counts, skipped records, corrections."""
         files = ", ".join(Path(f).name for f in self.fichiers)
         text = (
-            f"{files} → source « {self.nom} » : {self.formations} formations, {self.actions} actions, "
-            f"{self.sessions} sessions importées en {self.duree_s:.1f} s"
+            f"{files} → source « {self.nom} » : {plural(self.formations, 'formation')}, "
+            f"{plural(self.actions, 'action')}, {plural(self.sessions, 'session')} importées en {self.duree_s:.1f} s"
         )
         if self.ignores:
             share = percent(self.ignores, self.enregistrements)
-            text += f" ; {records(self.ignores)} ignoré(s) sur {self.enregistrements} ({share})"
+            text += f" ; {plural(self.ignores, 'enregistrement ignoré', 'enregistrements ignorés')}"
+            text += f" sur {self.enregistrements} ({share})"
         if self.remarques:
-            text += f" ; {self.remarques} remarque(s)"
+            text += f" ; {plural(self.remarques, 'remarque')}"
         if self.lieux_non_localises:
-            text += f" ; {self.lieux_non_localises} lieu(x) sur {self.lieux} non localisé(s)"
+            located = plural(self.lieux_non_localises, "lieu", "lieux")
+            text += f" ; {located} sur {self.lieux} non localisé" + ("s" if self.lieux_non_localises > 1 else "")
         return text
 
 
-def records(count: int) -> str:
-    return f"{count} enregistrement" + ("s" if count > 1 else "")
+def plural(count: int, word: str, words: str | None = None) -> str:
+    """ "1 formation", "0 formation", "2 formations" (French: plural from 2)."""
+    return f"{count} {word if count < 2 else words or word + 's'}"
 
 
 def percent(part: float, whole: float) -> str:
