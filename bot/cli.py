@@ -185,7 +185,7 @@ def _sources(_args) -> int:
         print("Aucune source : importez un flux (python -m bot catalog import FICHIER ou refresh DOSSIER).")
         return 0
     rows = [
-        ("source", "importée le (UTC)", "formations", "actions", "sessions", "ignorés", "remarques", "fichier(s)"),
+        ("source", "importée le (UTC)", "formations", "actions", "sessions", "ignorés", "remarques", "fichiers"),
         *(
             (
                 info.nom,
@@ -221,7 +221,7 @@ def _known_source(name: str) -> store.SourceInfo:
 def _remove(args) -> int:
     info = _known_source(args.name)
     store.remove(engine(), info.nom)
-    print(f"source « {info.nom} » retirée : {info.formations} formations, {info.sessions} sessions")
+    print(f"source « {info.nom} » retirée : {plural(info.formations, 'formation')}, {plural(info.sessions, 'session')}")
     return 0
 
 
@@ -300,7 +300,7 @@ def _search(args) -> int:
         print(
             f"  {session['debut']} → {session['fin'] or '?'}  {distance:>10}  {session['ville'] or '-'} : "
             f"{session['intitule']} — {session['organisme']} [{session['modalite']}{places}{par}] "
-            f"({session['session_id']}, {session['source']})"
+            f"({session['session_id']}, source {hit.source})"
         )
     if len(shown) < len(hits):
         print(f"  … et {plural(len(hits) - len(shown), 'autre')} : --limit {len(hits)} pour tout voir")

@@ -252,7 +252,6 @@ def test_session_object_fields(engine, tmp_path):
         "modalite",
         "places",
         "par",
-        "source",
     }
     assert session["debut"] == "2027-01-15" and session["fin"] == "2027-04-15"
     assert session["distance_km"] == round(session["distance_km"], 1)
@@ -302,4 +301,4 @@ def test_sessions_of_two_sources_with_the_same_numero_are_both_found_in_source_o
     import_file(engine, f.write(tmp_path / "alpha.xml", same))
     hits = search_sessions(engine, "H2705", lens.lat, lens.lon, 30, TODAY)
     assert [(h.session_id, h.source) for h in hits] == [("S1", "alpha"), ("S1", "zeta")]
-    assert [h.as_json()["source"] for h in hits] == ["alpha", "zeta"]
+    assert [h.as_json()["session_id"] for h in hits] == ["S1", "S1"]

@@ -7,7 +7,8 @@ whole, leaving the catalog as it was, when it is not well-formed XML or when the
 skipped records passes the tolerance. Formations are parsed one by one with lxml's iterparse
 and cleared once stored, so memory stays bounded on feeds of any size.
 
-The rules are those of docs/contrat.md (« Import du catalogue », « Sémantique de la recherche »).
+The rules are those of docs/contrat.md (`python -m bot catalog import`, « Précisions sur la ligne de
+commande et la recherche »).
 """
 
 from __future__ import annotations

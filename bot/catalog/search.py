@@ -43,7 +43,9 @@ class SessionHit:
     modalite: str
     places: int | None
     par: str = BY_ROME  # how the formation matched the job: BY_ROME or BY_FORMACODE
-    source: str | None = None  # the source (feed) of the session: numeros are unique within one
+    # The source (feed) of the session: numeros are unique within a source only. Not in the
+    # session object of the contract: callers that need it (formation_details) read it here.
+    source: str | None = None
 
     def sort_key(self):
         return (self.debut, self.distance is None, self.distance or 0.0, self.session_id, self.source or "")
@@ -64,7 +66,6 @@ class SessionHit:
             "modalite": self.modalite,
             "places": self.places,
             "par": self.par,
-            "source": self.source,
         }
 
 
