@@ -113,10 +113,12 @@ BENCH_ARGS ?= --train
 CATALOG_BENCH_ARGS ?=
 bench: $(MODEL)
 	$(BIN)/python scripts/bench_assistant.py $(BENCH_ARGS) --json reports/bench/assistant.json --markdown reports/bench/assistant.md
-	$(BIN)/python scripts/bench_catalog.py $(CATALOG_BENCH_ARGS) --json reports/bench/catalog.json
+	$(BIN)/python scripts/bench_catalog.py $(CATALOG_BENCH_ARGS) --json reports/bench/catalog.json --markdown reports/bench/catalog.md
 
+# Import and daily refresh of a regional (60,000 sessions) and a national-size (600,000) feed,
+# on SQLite and on the PostgreSQL of BOT_TEST_POSTGRES_URL.
 bench-catalog: install
-	$(BIN)/python scripts/bench_catalog.py $(CATALOG_BENCH_ARGS)
+	$(BIN)/python scripts/bench_catalog.py $(CATALOG_BENCH_ARGS) --json reports/bench/catalog.json --markdown reports/bench/catalog.md
 
 # The same load through nginx with 1, then 2 Rasa replicas.
 bench-scale: nginx $(MODEL)

@@ -37,6 +37,9 @@ OPEN_ENDED = dt.date.max  # LHEO "99999999": end date not known yet
 DEFAULT_TOLERANCE = 0.05  # share of records that may be skipped before a file is refused
 PLACE_CHECK_KM = 20.0  # farthest a geolocalisation may be from its commune's reference point
 BATCH = 300  # formations per flush
+# Planner statistics refreshed after these batches: PostgreSQL checks the foreign keys of a new,
+# never analysed catalog five times slower (measured: 129 s against 25 s for 60,000 sessions).
+ANALYZE_AFTER_BATCHES = (1, 10)
 PROGRESS_MIN_BYTES = 5_000_000
 PROGRESS_EVERY_S = 2.0
 _BLOCK_TAGS = {"p", "div", "ul", "ol", "li", "br", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table"}
@@ -148,9 +151,18 @@ def import_source(
         transaction = conn.begin()
         try:
             source_id = store.open_source(conn, name)
+            batches = 0
+
+            def store_rows(rows: Rows) -> None:
+                nonlocal batches
+                store.insert(conn, source_id, rows)
+                batches += 1
+                if batches in ANALYZE_AFTER_BATCHES:
+                    store.analyze(conn)
+
             for path in files:
                 parser = _Parser(path, gazetteer(), report, seen)
-                parser.run(lambda rows: store.insert(conn, source_id, rows), progress)
+                parser.run(store_rows, progress)
                 parser.check(tolerance)
             report.seconds = time.monotonic() - started
             store.close_source(conn, source_id, report.info(), report.notes)

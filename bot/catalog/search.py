@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import and_, false, literal_column, or_, select, true, union_all
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, Row
 
 from bot.catalog import models as m
 from bot.catalog.lheo import OPEN_ENDED
@@ -124,9 +124,17 @@ def search_sessions(
     codes = sorted(set(job_formacodes(rome) if formacodes is None else formacodes))
     lat_min, lat_max, lon_min, lon_max = bounding_box(lat, lon, radius_km)
     matched = _matching_formations(rome, codes)
-    # Provider and source names are read apart: each table more in the join costs PostgreSQL
-    # more planning than the whole execution.
-    s, a, f, p = m.session, m.action, m.formation, m.lieu
+    # Provider and source names come from scalar subqueries, not joins: each table more in the
+    # join cost PostgreSQL more planning than the whole execution. One statement, one snapshot:
+    # an import committed meanwhile is seen whole or not at all.
+    s, a, f, p, o, src = m.session, m.action, m.formation, m.lieu, m.organisme, m.source
+    provider = (
+        select(o.c.nom)
+        .where(o.c.source_id == f.c.source_id, o.c.id == f.c.organisme_id)
+        .scalar_subquery()
+        .label("organisme")
+    )
+    source = select(src.c.nom).where(src.c.id == f.c.source_id).scalar_subquery().label("source")
     statement = (
         select(
             s.c.source_id,
@@ -134,7 +142,7 @@ def search_sessions(
             s.c.action_id,
             a.c.formation_id,
             f.c.intitule,
-            f.c.organisme_id,
+            provider,
             s.c.debut,
             s.c.fin,
             s.c.places,
@@ -144,6 +152,7 @@ def search_sessions(
             p.c.lat,
             p.c.lon,
             matched.c.par,
+            source,
         )
         .select_from(
             matched.join(f, and_(f.c.source_id == matched.c.source_id, f.c.id == matched.c.formation_id))
@@ -162,7 +171,7 @@ def search_sessions(
             ),
         )
     )
-    best: dict[tuple[int, str], tuple[float | None, dict]] = {}
+    best: dict[tuple[int, str], tuple[float | None, Row]] = {}
     with engine.connect() as conn:
         for row in conn.execute(statement):
             remote = row.modalite_enseignement == REMOTE
@@ -175,15 +184,13 @@ def search_sessions(
             if previous is not None and (distance is None or (previous[0] is not None and previous[0] <= distance)):
                 continue
             best[key] = (distance, row)
-        sources = dict(conn.execute(select(m.source.c.id, m.source.c.nom)).all())
-        providers = _providers(conn, {(row.source_id, row.organisme_id) for _, row in best.values()})
     hits = (
         SessionHit(
             session_id=row.id,
             action_id=row.action_id,
             formation_id=row.formation_id,
             intitule=row.intitule,
-            organisme=providers[row.source_id, row.organisme_id],
+            organisme=row.organisme,
             debut=row.debut,
             fin=None if row.fin == OPEN_ENDED else row.fin,
             distance=None if row.modalite_enseignement == REMOTE else distance,
@@ -192,23 +199,8 @@ def search_sessions(
             modalite=MODALITES.get(row.modalite_enseignement, "presentiel"),
             places=row.places,
             par=row.par,
-            source=sources[row.source_id],
+            source=row.source,
         )
         for distance, row in best.values()
     )
     return sorted(hits, key=SessionHit.sort_key)
-
-
-def _providers(conn, keys: set[tuple[int, str]]) -> dict[tuple[int, str], str]:
-    """Names of the providers (source_id, organisme id)."""
-    o, names = m.organisme, {}
-    by_source: dict[int, list[str]] = {}
-    for source_id, organisme_id in keys:
-        by_source.setdefault(source_id, []).append(organisme_id)
-    for source_id, ids in by_source.items():
-        for start in range(0, len(ids), 500):
-            rows = conn.execute(
-                select(o.c.id, o.c.nom).where(o.c.source_id == source_id, o.c.id.in_(ids[start : start + 500]))
-            )
-            names.update(((source_id, organisme_id), nom) for organisme_id, nom in rows)
-    return names

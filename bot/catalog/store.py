@@ -164,13 +164,14 @@ def close_source(conn: Connection, source_id: int, info: SourceInfo, notes: Iter
             batch = []
     if batch:
         conn.execute(m.import_note.insert(), batch)
-    _analyze(conn)
+    analyze(conn)
     new_version(conn)
 
 
-def _analyze(conn: Connection) -> None:
+def analyze(conn: Connection) -> None:
     """Refreshes the planner's statistics: without them, SQLite takes `source_id = ?` for a
-    selective condition and joins a whole source's sessions to each formation."""
+    selective condition and joins a whole source's sessions to each formation, and PostgreSQL
+    checks foreign keys slowly."""
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("PRAGMA analysis_limit=1000")  # sampled: milliseconds on any size
         conn.exec_driver_sql("ANALYZE")
