@@ -7,7 +7,7 @@ of the offers withdrawn, 3 % new ones, the rest unchanged), then runs, as an ope
 of the folder holding day 2. Prints the wall time and the peak memory (resident set) of each
 command, then times searches on the refreshed catalog. The feeds carry what real feeds carry:
 Formacode-only formations, a few unreadable sessions, unreadable or far-off geolocalisations.
-Asserts nothing about time.
+Also times the town and job resolvers. Asserts nothing about time.
 
     python scripts/bench_catalog.py [--sessions N [N …]] [--databases sqlite postgresql]
         [--postgres-url URL] [--queries N] [--json FILE] [--markdown FILE]
@@ -220,6 +220,27 @@ def bench(sessions: int, kinds: list[str], args, folder: Path, rng: random.Rando
     return results
 
 
+def resolver_figures() -> dict:
+    """Load time of the gazetteer and median time of the town and job resolvers."""
+    from bot.geo import Gazetteer
+
+    t0 = time.perf_counter()
+    Gazetteer()
+    load_ms = (time.perf_counter() - t0) * 1000
+    towns = ["Lens", "henin beaumont", "Henin Beaumon", "Valencienne", "Dunkerke", "62300", "St Omer", "zzzzzz"]
+    jobs = ["DE bac Lens H2705 30km", "pilote de ligne", "technicienne maintenence batterie", "cariste", "boulanger"]
+    figures = {"gazetteer_load_ms": round(load_ms)}
+    for name, resolve, texts in (("town", gazetteer().resolve, towns), ("job", vocabulary().resolve, jobs)):
+        times = []
+        for typed in texts * 50:
+            t0 = time.perf_counter()
+            resolve(typed)
+            times.append((time.perf_counter() - t0) * 1000)
+        figures[f"{name}_resolve_p50_ms"] = round(statistics.median(times), 3)
+        figures[f"{name}_resolve_p95_ms"] = round(percentile(times, 95), 3)
+    return figures
+
+
 def markdown(results: list[dict]) -> str:
     lines = [
         "| flux | base | taille | import (processeur de la commande) | pic mémoire | mise à jour (processeur) "
@@ -246,6 +267,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     rng = random.Random(2027)
     print(f"machine : {machine()}")
+    resolvers = resolver_figures()
+    for key, value in resolvers.items():
+        print(f"  {key:<22} {value}")
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         for sessions in args.sessions:
@@ -254,7 +278,7 @@ def main(argv: list[str] | None = None) -> int:
     print(markdown(results))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        figures = {"machine": machine(), "results": results}
+        figures = {"machine": machine(), "resolvers": resolvers, "results": results}
         args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     if args.markdown:
         args.markdown.parent.mkdir(parents=True, exist_ok=True)

@@ -205,14 +205,15 @@ def oracle(paths: dict[str, Path], rome: str, origin, radius: float, today: dt.d
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_cli_search_equals_the_contract_on_unseen_feeds(tmp_path, seed, monkeypatch, capsys):
+def test_cli_search_equals_the_contract_on_unseen_feeds(tmp_path, seed, database_url, monkeypatch, capsys):
+    """On SQLite and on PostgreSQL (the database_url fixture)."""
     today = dt.date(2027, 3, 1)
     # Two feeds drawn independently, but numbered alike: their numeros collide.
     paths = {
         source: w.write(tmp_path / f"{source}.xml", random_catalog(random.Random(seed * 10 + i), today))
         for i, source in enumerate(SOURCES)
     }
-    url = f"sqlite:///{tmp_path / 'c.sqlite3'}"
+    url = database_url
     subprocess.run(
         [sys.executable, "-m", "bot", "catalog", "import", *map(str, paths.values())],
         cwd=ROOT,

@@ -5,7 +5,8 @@ running meanwhile see the old offers or the new ones, never a mix. A record (for
 session) that cannot be read is skipped and reported, with what it holds; the file fails as a
 whole, leaving the catalog as it was, when it is not well-formed XML or when the share of
 skipped records passes the tolerance. Formations are parsed one by one with lxml's iterparse
-and cleared once stored, so memory stays bounded on feeds of any size.
+and cleared once stored: memory holds one batch of formations, plus the identifiers already
+seen in the source (to refuse duplicates) and the report, which grow with the feed (docs/benchmarks.md).
 
 The rules are those of docs/contrat.md (`python -m bot catalog import`, « Précisions sur la ligne de
 commande et la recherche »).

@@ -99,9 +99,10 @@ class SourceInfo:
     def summary(self) -> str:
         """One line: files, source, counts, skipped records, corrections."""
         files = ", ".join(Path(f).name for f in self.fichiers)
+        seconds = f"{self.duree_s:.1f}".replace(".", ",")
         text = (
             f"{files} → source « {self.nom} » : {plural(self.formations, 'formation')}, "
-            f"{plural(self.actions, 'action')}, {plural(self.sessions, 'session')} importées en {self.duree_s:.1f} s"
+            f"{plural(self.actions, 'action')}, {plural(self.sessions, 'session')} importées en {seconds} s"
         )
         if self.ignores:
             share = percent(self.ignores, self.enregistrements)
