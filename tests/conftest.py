@@ -76,9 +76,10 @@ COUNSELOR_SECRET = "secret-de-test-conseiller"
 
 
 def cli_search(env: dict, *args: str) -> list[dict]:
-    """`python -m bot catalog search … --json` in the given environment: what the assistant must show."""
+    """`python -m bot catalog search … --json` in the given environment, every session (the CLI
+    shows the first 50 by default): what the assistant must show."""
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "catalog", "search", *args, "--json"],
+        [sys.executable, "-m", "bot", "catalog", "search", *args, "--limit", "100000", "--json"],
         cwd=ROOT,
         env={**os.environ, **env},
         check=True,
