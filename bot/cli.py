@@ -8,6 +8,7 @@ import json
 import sys
 from collections.abc import Iterable
 from pathlib import Path
+from typing import NoReturn
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
@@ -37,7 +38,7 @@ class Failure(Exception):
 
 
 class Parser(argparse.ArgumentParser):
-    def error(self, message):  # one line instead of argparse's usage block
+    def error(self, message: str) -> NoReturn:  # one line instead of argparse's usage block
         raise UsageError(message)
 
 
@@ -122,13 +123,13 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
-def _tolerance(args) -> float:
+def _tolerance(args: argparse.Namespace) -> float:
     if not 0 <= args.tolerance <= 100:
         raise UsageError(f"tolérance invalide « {args.tolerance:g} » (attendu un pourcentage entre 0 et 100)")
     return args.tolerance / 100
 
 
-def _import(args) -> int:
+def _import(args: argparse.Namespace) -> int:
     tolerance = _tolerance(args)
     sources: dict[str, list[str]] = {}
     for path in args.files:
@@ -160,7 +161,7 @@ def _print_notes(notes: list[store.Note], source: str, limit: int | None) -> Non
         print(f"  … et {others} : python -m bot catalog report {source}")
 
 
-def _refresh(args) -> int:
+def _refresh(args: argparse.Namespace) -> int:
     tolerance = _tolerance(args)
     folder = Path(args.folder)
     outcomes = refresh(engine(), folder, tolerance=tolerance)
@@ -179,7 +180,7 @@ def _refresh(args) -> int:
     return 1 if failed else 0
 
 
-def _sources(_args) -> int:
+def _sources(_args: argparse.Namespace) -> int:
     infos = store.sources(engine())
     if not infos:
         print("Aucune source : importez un flux (python -m bot catalog import FICHIER ou refresh DOSSIER).")
@@ -218,21 +219,21 @@ def _known_source(name: str) -> store.SourceInfo:
     return info
 
 
-def _remove(args) -> int:
+def _remove(args: argparse.Namespace) -> int:
     info = _known_source(args.name)
     store.remove(engine(), info.nom)
     print(f"source « {info.nom} » retirée : {plural(info.formations, 'formation')}, {plural(info.sessions, 'session')}")
     return 0
 
 
-def _report(args) -> int:
+def _report(args: argparse.Namespace) -> int:
     info = _known_source(args.name)
     print(f"{info.summary()} (le {info.importe_le:%Y-%m-%d à %H:%M} UTC)")
     _print_notes(store.notes(engine(), info.nom), info.nom, None)
     return 0
 
 
-def _formacodes(args) -> int:
+def _formacodes(args: argparse.Namespace) -> int:
     rome = _rome(args.rome)
     metier = vocabulary().by_rome(rome)
     if metier is None:
@@ -255,7 +256,7 @@ def _rome(text: str) -> str:
     return rome
 
 
-def _path(args) -> int:
+def _path(args: argparse.Namespace) -> int:
     rome = _rome(args.rome)
     steps = learning_path(engine(), rome)
     if args.json:
@@ -270,7 +271,7 @@ def _path(args) -> int:
     return 0
 
 
-def _search(args) -> int:
+def _search(args: argparse.Namespace) -> int:
     rome = _rome(args.rome)
     if not MIN_RADIUS_KM <= args.rayon <= MAX_RADIUS_KM:
         raise UsageError(f"rayon invalide « {args.rayon:g} » (attendu entre {MIN_RADIUS_KM:g} et {MAX_RADIUS_KM:g} km)")
@@ -307,7 +308,7 @@ def _search(args) -> int:
     return 0
 
 
-def _commune(args) -> Commune:
+def _commune(args: argparse.Namespace) -> Commune:
     gaz = gazetteer()
     if args.insee:
         commune = gaz.by_insee(args.insee.strip())

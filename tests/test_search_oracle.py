@@ -28,6 +28,8 @@ from bot.catalog import lheo_writer as w
 from bot.cli import main
 from bot.geo import gazetteer
 
+pytestmark = pytest.mark.slow  # on SQLite and PostgreSQL: six imports, each a fresh process, and 54 searches
+
 ROOT = Path(__file__).resolve().parent.parent
 TOWNS = ["62498", "59178", "59350", "59183", "62041", "62427", "62160", "59606", "62119", "80021", "60057"]
 ROMES = ["H2705", "H2703", "I1304"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from functools import cache
 
 from sqlalchemy import create_engine, event, inspect
@@ -39,7 +40,7 @@ def _upgrade(engine: Engine) -> None:
             conn.exec_driver_sql(f"DROP TABLE IF EXISTS {table.name}")
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")

@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 from lxml import etree, html
 from sqlalchemy.engine import Engine
@@ -46,6 +47,11 @@ PROGRESS_EVERY_S = 2.0
 _BLOCK_TAGS = {"p", "div", "ul", "ol", "li", "br", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table"}
 
 
+# kind ("formation", "action", "session", "organisme") -> numero or key -> (file, line) of the
+# record holding it
+Seen = dict[str, dict[str, tuple[str, int | None]]]
+
+
 class ImportFault(Exception):
     """A file or a source that cannot be imported; str() is the one line shown to the user.
     `report`: what had been read when the import stopped, if anything."""
@@ -56,7 +62,7 @@ class ImportFault(Exception):
 class _RecordFault(Exception):
     """A formation, action or session that cannot be read: skipped, with what it holds."""
 
-    def __init__(self, element, reason: str):
+    def __init__(self, element: etree._Element | None, reason: str) -> None:
         super().__init__(reason)
         self.line = getattr(element, "sourceline", None)
         self.reason = reason
@@ -117,7 +123,7 @@ def import_file(
     *,
     source: str | None = None,
     tolerance: float = DEFAULT_TOLERANCE,
-    progress=sys.stderr,
+    progress: TextIO | None = sys.stderr,
     dry_run: bool = False,
 ) -> ImportReport:
     """Imports one LHEO file as source `source` (by default the file's name without extension)."""
@@ -132,7 +138,7 @@ def import_source(
     source: str,
     *,
     tolerance: float = DEFAULT_TOLERANCE,
-    progress=sys.stderr,
+    progress: TextIO | None = sys.stderr,
     dry_run: bool = False,
 ) -> ImportReport:
     """Replaces everything source `source` holds by the offers of `paths`, in one transaction.
@@ -145,8 +151,7 @@ def import_source(
     if not name or len(name) > 255 or "\n" in name:
         raise ImportFault(f"nom de source invalide « {source} »")
     report = ImportReport(source=name, fichiers=[str(p.resolve()) for p in files])
-    # kind -> numero -> (file, line) of the record holding it; "organisme": keys already stored
-    seen: dict[str, dict[str, tuple[str, int | None]]] = {"formation": {}, "action": {}, "session": {}, "organisme": {}}
+    seen: Seen = {"formation": {}, "action": {}, "session": {}, "organisme": {}}
     started = time.monotonic()
     with engine.connect() as conn:
         transaction = conn.begin()
@@ -184,7 +189,7 @@ def import_source(
 class _Parser:
     """Reads one file of a source into rows, adding to the source's report and identifiers."""
 
-    def __init__(self, path: Path, gaz: Gazetteer, report: ImportReport, seen: dict):
+    def __init__(self, path: Path, gaz: Gazetteer, report: ImportReport, seen: Seen) -> None:
         self.path = path
         self.gaz = gaz
         self.ns: str | None = None
@@ -203,7 +208,7 @@ class _Parser:
         self.report.notes.append(note)
         return note
 
-    def remark(self, element, reason: str) -> None:
+    def remark(self, element: etree._Element | None, reason: str) -> None:
         """A correction made while reading the current record."""
         kind, numero = self.where
         self._note(REMARQUE, getattr(element, "sourceline", None), kind, numero, reason)
@@ -217,8 +222,8 @@ class _Parser:
 
     def check(self, tolerance: float) -> None:
         """Refuses the file when its share of skipped records passes the tolerance."""
-        if self.records and self.skipped / self.records > tolerance:
-            first = self.first_skip
+        first = self.first_skip
+        if self.records and self.skipped / self.records > tolerance and first is not None:
             raise ImportFault(
                 f"{self.path} : {plural(self.skipped, 'enregistrement illisible', 'enregistrements illisibles')} "
                 f"sur {self.records} "
@@ -236,7 +241,7 @@ class _Parser:
             )
         return qualified
 
-    def _content(self, node) -> str:
+    def _content(self, node: etree._Element) -> str:
         """The text of an element: entity references (never expanded) are dropped and
         reported, the text around them kept; markup written unescaped is kept as text."""
         parts = [node.text or ""]
@@ -248,20 +253,20 @@ class _Parser:
             parts.append(child.tail or "")
         return "".join(parts)
 
-    def text(self, element, path: str) -> str | None:
+    def text(self, element: etree._Element | None, path: str) -> str | None:
         node = None if element is None else element.find(self.q(path))
         if node is None:
             return None
         return self._content(node).strip() or None
 
-    def all_texts(self, element, path: str) -> list[tuple[object, str]]:
+    def all_texts(self, element: etree._Element | None, path: str) -> list[tuple[etree._Element, str]]:
         """(element, text) of every non-empty `path` under element."""
         if element is None:
             return []
         found = ((node, self._content(node).strip()) for node in element.iterfind(self.q(path)))
         return [(node, text) for node, text in found if text]
 
-    def integer(self, element, path: str, allowed: Iterable[int] | None = None) -> int | None:
+    def integer(self, element: etree._Element, path: str, allowed: Iterable[int] | None = None) -> int | None:
         value = self.text(element, path)
         if value is None:
             return None
@@ -274,7 +279,7 @@ class _Parser:
             raise _RecordFault(node, f"<{path}> a une valeur inconnue : « {value} »")
         return number
 
-    def decimal(self, element, path: str) -> float | None:
+    def decimal(self, element: etree._Element, path: str) -> float | None:
         value = self.text(element, path)
         if value is None:
             return None
@@ -283,7 +288,7 @@ class _Parser:
         except ValueError:
             raise _RecordFault(element.find(self.q(path)), f"<{path}> n'est pas un nombre : « {value} »") from None
 
-    def ident(self, element, kind: str) -> str:
+    def ident(self, element: etree._Element, kind: str) -> str:
         """The numero of a record, new in the source (not registered yet: see register)."""
         numero = (element.get("numero") or "").strip()
         if not numero:
@@ -293,10 +298,10 @@ class _Parser:
             raise _RecordFault(element, f"numero « {numero} » déjà pris dans la source ({file}, ligne {line})")
         return numero
 
-    def register(self, element, kind: str, numero: str) -> None:
+    def register(self, element: etree._Element, kind: str, numero: str) -> None:
         self.seen[kind][numero] = (self.path.name, element.sourceline)
 
-    def date(self, element, path: str, *, end: bool) -> dt.date | None:
+    def date(self, element: etree._Element, path: str, *, end: bool) -> dt.date | None:
         node = element.find(self.q(path))
         value = self._content(node).strip() if node is not None else ""
         if not re.fullmatch(r"\d{8}", value):
@@ -318,7 +323,7 @@ class _Parser:
             raise _RecordFault(node, f"date <{path}> invalide : « {value} »") from None
 
     # -- document ------------------------------------------------------------------------
-    def run(self, store_rows: Callable[[Rows], None], progress) -> None:
+    def run(self, store_rows: Callable[[Rows], None], progress: TextIO | None) -> None:
         size = self.path.stat().st_size
         show_progress = progress is not None and size >= PROGRESS_MIN_BYTES
         last_shown = time.monotonic()
@@ -366,7 +371,9 @@ class _Parser:
             raise ImportFault(f"{self.path} : aucune <formation> dans <offres>")
         store_rows(rows)
 
-    def _syntax_fault(self, error: etree.XMLSyntaxError, log, last_line: int | None) -> ImportFault:
+    def _syntax_fault(
+        self, error: etree.XMLSyntaxError, log: etree._ListErrorLog, last_line: int | None
+    ) -> ImportFault:
         """One line placing a well-formedness error. libxml2 places an error inside the text of
         an entity relative to that text ("line 1"): it is placed at the element being read."""
         entries = [entry for entry in log if entry.level >= etree.ErrorLevels.ERROR]
@@ -380,7 +387,7 @@ class _Parser:
             )
         return ImportFault(f"{self.path}, ligne {entry.line}, colonne {entry.column} : XML mal formé ({entry.message})")
 
-    def _check_root(self, element) -> None:
+    def _check_root(self, element: etree._Element) -> None:
         name = etree.QName(element)
         if name.localname == "lheo-index":
             raise ImportFault(
@@ -400,7 +407,7 @@ class _Parser:
         self.ns = name.namespace
 
     # -- records -------------------------------------------------------------------------
-    def _formation(self, element) -> Rows:
+    def _formation(self, element: etree._Element) -> Rows:
         """The rows of a formation and of what it holds that can be read; none if the formation
         itself cannot be."""
         rows = Rows()
@@ -451,7 +458,7 @@ class _Parser:
         self.report.formations += 1
         return rows
 
-    def _codes(self, element, tag: str, shape: re.Pattern, expected: str) -> list[str]:
+    def _codes(self, element: etree._Element, tag: str, shape: re.Pattern, expected: str) -> list[str]:
         """The distinct codes <tag> of the formation's domaine-formation, spaces removed and in
         capitals; an unreadable code is ignored and reported."""
         codes = []
@@ -463,7 +470,7 @@ class _Parser:
                 self.remark(node, f"<{tag}> « {text} » illisible (attendu {expected}) : ignoré")
         return list(dict.fromkeys(codes))
 
-    def _organisme(self, formation) -> dict:
+    def _organisme(self, formation: etree._Element) -> dict:
         element = formation.find(self.q("organisme-formation-responsable"))
         if element is None:
             raise _RecordFault(formation, "sans <organisme-formation-responsable>")
@@ -487,7 +494,7 @@ class _Parser:
             "ville": self.text(address, "ville"),
         }
 
-    def _action(self, element, formation_id: str, rows: Rows, held: int) -> int | None:
+    def _action(self, element: etree._Element, formation_id: str, rows: Rows, held: int) -> int | None:
         """Adds the action's rows; its hours, or None (also when it is skipped)."""
         numero = (element.get("numero") or "").strip()
         self.where = ("action", numero or None)
@@ -529,7 +536,7 @@ class _Parser:
         self.report.actions += 1
         return hours
 
-    def _lieu(self, element, action_id: str) -> dict:
+    def _lieu(self, element: etree._Element, action_id: str) -> dict:
         """A place, located by its geolocalisation when it is readable and near its commune,
         else by its commune (INSEE code, else postal code and town)."""
         self.where = (LIEU, action_id)
@@ -570,7 +577,7 @@ class _Parser:
             "point_source": source,
         }
 
-    def _geolocalisation(self, address, commune: Commune | None) -> tuple[float, float] | None:
+    def _geolocalisation(self, address: etree._Element | None, commune: Commune | None) -> tuple[float, float] | None:
         """The place's geolocalisation when present, readable and, if its commune is known,
         within PLACE_CHECK_KM of the commune's reference point; otherwise None, reported."""
         node = None if address is None else address.find(self.q("geolocalisation"))
@@ -598,7 +605,7 @@ class _Parser:
                 return None
         return lat, lon
 
-    def _session(self, element, action_id: str, funded: int | None) -> dict | None:
+    def _session(self, element: etree._Element, action_id: str, funded: int | None) -> dict | None:
         """A session's row, or None when it cannot be read (skipped)."""
         numero = (element.get("numero") or "").strip()
         self.where = ("session", numero or None)
@@ -606,8 +613,8 @@ class _Parser:
             numero = self.ident(element, "session")
             if element.find(self.q("periode")) is None:
                 raise _RecordFault(element, "sans <periode>")
-            seats = [self.integer(r, "nb-places") for r in element.iterfind(self.q("recrutement"))]
-            seats = [s for s in seats if s is not None]
+            given = [self.integer(r, "nb-places") for r in element.iterfind(self.q("recrutement"))]
+            seats = [n for n in given if n is not None]
             row = {
                 "id": numero,
                 "action_id": action_id,

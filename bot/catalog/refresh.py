@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 from sqlalchemy.engine import Engine
 
@@ -33,7 +34,7 @@ def feed_files(folder: Path) -> list[Path]:
 
 
 def refresh(
-    engine: Engine, folder: Path, *, tolerance: float = DEFAULT_TOLERANCE, progress=sys.stderr
+    engine: Engine, folder: Path, *, tolerance: float = DEFAULT_TOLERANCE, progress: TextIO | None = sys.stderr
 ) -> list[Outcome]:
     """Imports each file of `folder` as the source named after it, each in its own transaction:
     a faulty file leaves its source as it was and does not stop the others."""

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import and_, false, literal_column, or_, select, true, union_all
 from sqlalchemy.engine import Engine, Row
+from sqlalchemy.sql.selectable import Subquery
 
 from bot.catalog import models as m
 from bot.catalog.lheo import OPEN_ENDED
@@ -47,7 +48,7 @@ class SessionHit:
     # session object of the contract: callers that need it (formation_details) read it here.
     source: str | None = None
 
-    def sort_key(self):
+    def sort_key(self) -> tuple[dt.date, bool, float, str, str]:
         return (self.debut, self.distance is None, self.distance or 0.0, self.session_id, self.source or "")
 
     def as_json(self) -> dict:
@@ -91,7 +92,7 @@ def job_formacodes(rome: str) -> list[str]:
     return [formacode.code for formacode in metier.formacodes] if metier else []
 
 
-def _matching_formations(rome: str, formacodes: list[str]):
+def _matching_formations(rome: str, formacodes: list[str]) -> Subquery:
     """(source_id, formation_id, par) of the formations that match the job."""
     r, fc, f = m.formation_rome, m.formation_formacode, m.formation
     by_rome = select(r.c.source_id, r.c.formation_id, literal_column(f"'{BY_ROME}'").label("par")).where(

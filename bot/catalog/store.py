@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, Engine, Row
 
 from bot.catalog import models as m
 
@@ -196,7 +196,7 @@ def sources(engine: Engine) -> list[SourceInfo]:
     return [_info(row) for row in rows]
 
 
-def _info(row) -> SourceInfo:
+def _info(row: Row) -> SourceInfo:
     values = {f.name: getattr(row, f.name) for f in fields(SourceInfo)}
     values["fichiers"] = tuple(filter(None, row.fichiers.split("\n")))
     return SourceInfo(**values)
