@@ -18,7 +18,7 @@ RASA := $(BIN)/rasa
 export RASA_TELEMETRY_ENABLED := false
 
 .PHONY: install catalog train run run-production shell lint test test-fast test-scale validate test-stories chromium axe \
-	nginx eval bench bench-catalog bench-scale data clean
+	nginx eval bench bench-catalog bench-scale data demo-demande clean
 
 install: $(INSTALLED)
 
@@ -130,6 +130,13 @@ data: install
 	$(BIN)/python scripts/make_demo_catalog.py
 	$(BIN)/python scripts/build_nlu_lookups.py
 	$(BIN)/python scripts/build_reconversions.py
+	$(BIN)/python scripts/build_epci.py
+
+# A year of simulated searches (marked as such) in the catalog database, then the demand report
+# of that year: demande-*.html, readable at once (README, « Ce que la Région apprend »).
+demo-demande: catalog
+	$(BIN)/python -m bot demande simuler
+	$(BIN)/python -m bot demande rapport --format html
 
 clean:
 	rm -rf var .pytest_cache

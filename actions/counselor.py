@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import Reply, blocking, catalog, intent_of, text_of
 from bot.contacts import erase_requests, read_contact, save_request
+from bot.demand.events import mark_counselor
 
 NOT_ANSWERS = {"deny", "delete_my_data", "request_counselor", "goodbye", "help"}
 
@@ -20,6 +21,8 @@ class ActionCounselorOffer(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
         reply = Reply(dispatcher, tracker)
+        if tracker.get_slot("demande"):  # the demand report counts searches followed by this request
+            await blocking(mark_counselor, catalog(), tracker.get_slot("demande"))
         reply.say(
             "conseiller.offre",
             buttons=[reply.button("bouton.oui_accord", "affirm"), reply.button("bouton.non_merci", "deny")],

@@ -19,8 +19,9 @@ from actions.common import (
     profile_metier,
     text_of,
 )
-from bot import kiosk
+from bot import config, kiosk
 from bot.catalog.queries import find_formation, formation_details
+from bot.demand.events import record_viewed
 from bot.employers import employers, find_employer, nearest
 from bot.funding import advice
 from bot.jobs import Metier, vocabulary
@@ -142,6 +143,8 @@ class ActionJobDetails(Action):
             reply.say("metier.lequel_decouvrir", buttons=details_buttons(options))
             return []
         metier = resolution.metier if resolution and resolution.status == "ok" else profile_metier(tracker)
+        if reply.audience.kiosk and metier:  # the kiosk counts the jobs viewed, nothing else
+            await blocking(record_viewed, catalog(), metier.rome, config.today())
         if reply.audience.kiosk or reply.audience.pupil:
             return self.for_pupils(reply, metier)
         if metier is None:

@@ -13,6 +13,7 @@ from actions.common import Reply, blocking, button, catalog, profile_commune, pr
 from actions.profile import say_problem
 from bot import config, kiosk
 from bot.catalog.queries import learning_path
+from bot.demand.events import record_search
 from bot.jobs import Metier
 from bot.messages import (
     PAGE_SIZE,
@@ -67,15 +68,31 @@ class ActionShowResults(Action):
             events.append(SlotSet("parcours_montre", metier.rome))
         radius = profile_radius(tracker)
         sessions = await blocking(find_sessions, catalog(), metier.rome, commune, radius, config.today())
+        nearest = None
         if sessions:
             page = sessions[:PAGE_SIZE]
             reply.send(sessions_text(metier, commune, radius, page, 0, len(sessions), reply.register))
             reply.payload(sessions_payload(metier, commune, radius, page))
-            return [*events, SlotSet("page", 1), SlotSet("derniere_formation", page[0]["formation_id"])]
-        nearest = await blocking(nearest_session, catalog(), metier.rome, commune, config.today())
-        buttons = [*wider_buttons(reply, radius, nearest), reply.button("bouton.conseiller", "request_counselor")]
-        reply.send(nothing_found_text(metier, commune, radius, nearest, reply.register), buttons)
-        return [*events, SlotSet("page", 0)]
+            events += [SlotSet("page", 1), SlotSet("derniere_formation", page[0]["formation_id"])]
+        else:
+            nearest = await blocking(nearest_session, catalog(), metier.rome, commune, config.today())
+            buttons = [*wider_buttons(reply, radius, nearest), reply.button("bouton.conseiller", "request_counselor")]
+            reply.send(nothing_found_text(metier, commune, radius, nearest, reply.register), buttons)
+            events.append(SlotSet("page", 0))
+        demand = await blocking(
+            record_search,
+            catalog(),
+            kiosk.KIOSK if reply.audience.kiosk else kiosk.SITE,
+            metier.rome,
+            commune.insee,
+            radius,
+            sessions,
+            nearest,
+            config.today(),
+            tracker.get_slot("statut"),
+            tracker.get_slot("niveau"),
+        )
+        return [*events, SlotSet("demande", demand)]
 
     @staticmethod
     def school_paths(reply: Reply, metier: Metier) -> list[dict[str, Any]]:

@@ -1,5 +1,5 @@
 """Command line: `python -m bot catalog import|refresh|sources|remove|report|formacodes|search|parcours`
-(see docs/contrat.md and docs/catalogue.md)."""
+(see docs/contrat.md and docs/catalogue.md) and `python -m bot demande rapport|simuler` (bot/demand)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from bot.catalog.queries import learning_path
 from bot.catalog.refresh import left_behind, refresh
 from bot.catalog.search import BY_FORMACODE, search_sessions
 from bot.catalog.store import plural
+from bot.demand import cli as demand_cli
 from bot.geo import Commune, gazetteer
 from bot.jobs import vocabulary
 from bot.results import MAX_RADIUS_KM, MIN_RADIUS_KM
@@ -43,7 +44,7 @@ class Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = Parser(prog="python -m bot", description="Assistant Electro'Mob : catalogue des formations.")
+    parser = Parser(prog="python -m bot", description="Assistant Electro'Mob : catalogue des formations, demande.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
     catalog = commands.add_parser("catalog", help="catalogue des formations (LHEO)")
     actions = catalog.add_subparsers(dest="action", required=True, parser_class=Parser)
@@ -84,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     path.add_argument("--rome", required=True, help="code ROME, par ex. H2705")
     path.add_argument("--json", action="store_true", help="les étapes en JSON, et rien d'autre")
 
+    demand_cli.add_commands(commands, Parser)
     return parser
 
 
@@ -110,6 +112,7 @@ def main(argv: list[str] | None = None) -> int:
             "formacodes": _formacodes,
             "parcours": _path,
             "search": _search,
+            **demand_cli.COMMANDS,
         }
         return commands[args.action](args)
     except UsageError as error:

@@ -1,5 +1,6 @@
 """Command line of the serving side: `python -m serve conversations purge --older-than-days N`
-(retention of the conversations stored by the production profile)."""
+(retention of the conversations stored by the production profile, and of the anonymous demand
+events of the catalog database, kept BOT_DEMANDE_RETENTION_MOIS months)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
 from bot import config
+from bot.catalog.db import engine
 from bot.cli import Parser, UsageError, first_line
+from bot.demand.events import purge as purge_demand
+from bot.demand.events import retention_months
 from serve.retention import purge
 from serve.settings import tracker_database_url
 
@@ -20,7 +24,11 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
     conversations = commands.add_parser("conversations", help="conversations gardées par le profil de production")
     kept = conversations.add_subparsers(dest="action", required=True, parser_class=Parser)
-    purging = kept.add_parser("purge", help="efface les conversations inactives depuis plus de N jours")
+    purging = kept.add_parser(
+        "purge",
+        help="efface les conversations inactives depuis plus de N jours, et les recherches anonymes (rapport de la "
+        "demande) plus anciennes que BOT_DEMANDE_RETENTION_MOIS mois (24 par défaut)",
+    )
     purging.add_argument(
         "--older-than-days",
         type=float,
@@ -57,4 +65,11 @@ def _purge(args: argparse.Namespace) -> int:
         f"{done.conversations} conversation(s) effacée(s) ({done.events} événements), "
         f"inactives depuis plus de {args.older_than_days:g} jours."
     )
+    months = retention_months()
+    try:
+        searches = purge_demand(engine(), config.today(), months)
+    except (OperationalError, ArgumentError) as error:
+        print(f"erreur : base du catalogue inaccessible : {first_line(error)}", file=sys.stderr)
+        return 1
+    print(f"{searches} recherche(s) anonyme(s) de plus de {months} mois effacée(s).")
     return 0

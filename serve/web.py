@@ -8,7 +8,9 @@
   origins of BOT_ALLOWED_ORIGINS only;
 - `/conseiller` search and printable summary for France Travail counselors, behind the
   secret BOT_CONSEILLER_SECRET;
-- `/kiosque` the school kiosk: the widget full screen, buttons only.
+- `/kiosque` the school kiosk: the widget full screen, buttons only;
+- `/region` the report of demand and unmet demand for the Région's staff (and its CSV), behind
+  the secret BOT_REGION_SECRET.
 
 Every text is escaped by Jinja2's autoescape; the widget builds its DOM with textContent.
 """
@@ -22,6 +24,7 @@ import hashlib
 import hmac
 import os
 import sys
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import aiohttp
@@ -34,6 +37,9 @@ from bot import config, kiosk
 from bot.catalog.db import engine
 from bot.catalog.queries import formation_details, learning_path
 from bot.config import allowed_origins
+from bot.demand.cli import period
+from bot.demand.events import load, record_search
+from bot.demand.report import build
 from bot.geo import gazetteer
 from bot.jobs import vocabulary
 from bot.messages import french_date, km, modalite_label
@@ -49,10 +55,10 @@ from bot.results import (
 from bot.wording import say
 
 WEB_DIR = config.ROOT / "web"
-COOKIE = "electromob_conseiller"
 MAX_MESSAGE = 5000
 SUMMARY_SESSIONS = 12
 RELAY_RETRY_S = 1.0
+REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'"
 
 templates = Environment(loader=FileSystemLoader(WEB_DIR / "templates"), autoescape=select_autoescape(["html"]))
 templates.filters.update(date_fr=french_date, km=km, modalite=modalite_label)
@@ -87,8 +93,51 @@ async def relay(payload: dict) -> list | None:
     return None
 
 
-def counselor_secret() -> str | None:
-    return os.environ.get("BOT_CONSEILLER_SECRET") or None
+@dataclass(frozen=True)
+class Space:
+    """Pages reserved to staff (the counselors, the Région): each has its own access code, in
+    an environment variable, and its own cookie, valid under its path only."""
+
+    path: str
+    secret_variable: str
+    cookie: str
+    title: str  # "Espace conseiller"
+    code_label: str  # "Code d'accès conseiller"
+
+    def secret(self) -> str | None:
+        return os.environ.get(self.secret_variable) or None
+
+    def _token(self, secret: str) -> str:
+        return hmac.new(secret.encode(), f"electromob{self.path}".encode(), hashlib.sha256).hexdigest()
+
+    def gate(self, request: Request) -> HTTPResponse | None:
+        """None when the person is signed in; else the page to show instead."""
+        secret = self.secret()
+        if secret is None:
+            return page("espace_ferme.html", status=503, espace=self)
+        if not hmac.compare_digest(request.cookies.get(self.cookie, ""), self._token(secret)):
+            return page("espace_connexion.html", status=401, espace=self, erreur=None)
+        return None
+
+    def login(self, request: Request) -> HTTPResponse:
+        secret = self.secret()
+        if secret is None:
+            return page("espace_ferme.html", status=503, espace=self)
+        typed = request.form.get("secret", "")
+        if not hmac.compare_digest(typed.encode(), secret.encode()):
+            return page("espace_connexion.html", status=401, espace=self, erreur="Code d'accès incorrect.")
+        reply = response.redirect(self.path)
+        reply.cookies[self.cookie] = self._token(secret)
+        reply.cookies[self.cookie]["httponly"] = True
+        reply.cookies[self.cookie]["samesite"] = "Strict"
+        reply.cookies[self.cookie]["path"] = self.path
+        return reply
+
+
+COUNSELORS = Space(
+    "/conseiller", "BOT_CONSEILLER_SECRET", "electromob_conseiller", "Espace conseiller", "Code d'accès conseiller"
+)
+REGION = Space("/region", "BOT_REGION_SECRET", "electromob_region", "Espace Région", "Code d'accès de la Région")
 
 
 def page(name: str, status: int = 200, **context: object) -> HTTPResponse:
@@ -105,9 +154,10 @@ def create_app() -> Sanic:
         reply.headers.setdefault("X-Content-Type-Options", "nosniff")
         reply.headers.setdefault("Referrer-Policy", "same-origin")
         if reply.content_type and reply.content_type.startswith("text/html"):
-            reply.headers["Content-Security-Policy"] = (
+            reply.headers.setdefault(
+                "Content-Security-Policy",
                 "default-src 'self'; script-src 'self'; style-src 'self'; "
-                "img-src 'self' data:; connect-src 'self'; frame-ancestors 'self'"
+                "img-src 'self' data:; connect-src 'self'; frame-ancestors 'self'",
             )
 
     @app.get("/")
@@ -163,46 +213,68 @@ def create_app() -> Sanic:
 
     @app.post("/conseiller/connexion")
     async def login(request: Request) -> HTTPResponse:
-        secret = counselor_secret()
-        if secret is None:
-            return page("conseiller_ferme.html", status=503)
-        typed = request.form.get("secret", "")
-        if not hmac.compare_digest(typed.encode(), secret.encode()):
-            return page("conseiller_connexion.html", status=401, erreur="Code d'accès incorrect.")
-        reply = response.redirect("/conseiller")
-        reply.cookies[COOKIE] = _token(secret)
-        reply.cookies[COOKIE]["httponly"] = True
-        reply.cookies[COOKIE]["samesite"] = "Strict"
-        reply.cookies[COOKIE]["path"] = "/conseiller"
-        return reply
+        return COUNSELORS.login(request)
+
+    @app.get("/region")
+    async def region(request: Request) -> HTTPResponse:
+        return REGION.gate(request) or await region_report(request, "html")
+
+    @app.get("/region/demande.csv")
+    async def region_csv(request: Request) -> HTTPResponse:
+        return REGION.gate(request) or await region_report(request, "csv")
+
+    @app.post("/region/connexion")
+    async def region_login(request: Request) -> HTTPResponse:
+        return REGION.login(request)
 
     return app
 
 
 async def _counselor_page(request: Request, summary: bool) -> HTTPResponse:
     """The search page, or the printable summary of the same search."""
-    denied = _counselor_gate(request)
+    denied = COUNSELORS.gate(request)
     if denied:
         return denied
     query = _CounselorQuery(request.args)
     result = await asyncio.to_thread(query.run) if summary or query.submitted else None
+    if result and "sessions" in result and not summary:  # (printing the summary is not a new search)
+        await asyncio.to_thread(
+            record_search,
+            engine(),
+            "conseiller",
+            result["metier"].rome,
+            result["commune"].insee,
+            result["rayon"],
+            result["sessions"],
+            result["plus_proche"],
+            config.today(),
+        )
     if summary and result and not result.get("erreur"):
         return page("synthese.html", q=query, result=result, today=config.today())
     return page("conseiller.html", status=400 if summary else 200, q=query, result=result)
 
 
-def _token(secret: str) -> str:
-    return hmac.new(secret.encode(), b"electromob-conseiller", hashlib.sha256).hexdigest()
+async def region_report(request: Request, format: str) -> HTTPResponse:
+    """The demand report of the chosen period (by default the last year), or its CSV."""
+    try:
+        start, end = period(request.args.get("du"), request.args.get("au"))
+    except config.ConfigError as error:
+        return page("espace_erreur.html", status=400, espace=REGION, erreur=str(error))
+    from bot.demand.render import as_csv, as_html  # matplotlib: loaded on the first report only
 
-
-def _counselor_gate(request: Request) -> HTTPResponse | None:
-    """None when the counselor is signed in; else the page to show instead."""
-    secret = counselor_secret()
-    if secret is None:
-        return page("conseiller_ferme.html", status=503)
-    if not hmac.compare_digest(request.cookies.get(COOKIE, ""), _token(secret)):
-        return page("conseiller_connexion.html", status=401, erreur=None)
-    return None
+    events = await asyncio.to_thread(load, engine(), start, end)
+    report = await asyncio.to_thread(build, events, start, end)
+    if format == "csv":
+        name = f"demande-{start.isoformat()}-{end.isoformat()}.csv"
+        return response.text(
+            as_csv(report),
+            content_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+    query = urlencode({"du": start.isoformat(), "au": end.isoformat()})
+    text = await asyncio.to_thread(as_html, report, {"action": "/region", "csv": f"/region/demande.csv?{query}"})
+    # The report is one self-contained file: its styles are inline, and it runs no script at all.
+    return response.html(text, headers={"Content-Security-Policy": REPORT_CSP})
 
 
 class _CounselorQuery:

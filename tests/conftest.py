@@ -73,6 +73,7 @@ def engine(database_url):
 UNSEEN_TODAY = "2027-02-01"
 NEAR_HENIN = ["62427", "62498", "62510", "59178", "62119", "62041", "62193", "62413"]  # Hénin, Lens, Liévin, Douai…
 COUNSELOR_SECRET = "secret-de-test-conseiller"
+REGION_SECRET = "secret-de-test-region"
 
 
 def cli_search(env: dict, *args: str) -> list[dict]:
@@ -137,13 +138,14 @@ def trained_model():
 @pytest.fixture(scope="session")
 def assistant(tmp_path_factory, trained_model):
     """(servers, REST client, environment) of an assistant over an unseen catalog, with its
-    web pages (counselor secret COUNSELOR_SECRET)."""
+    web pages (counselor secret COUNSELOR_SECRET, Région secret REGION_SECRET)."""
     folder = tmp_path_factory.mktemp("assistant")
     web_port = free_port()
     env = {
         "BOT_DATABASE_URL": f"sqlite:///{folder / 'catalog.sqlite3'}",
         "BOT_TODAY": UNSEEN_TODAY,
         "BOT_CONSEILLER_SECRET": COUNSELOR_SECRET,
+        "BOT_REGION_SECRET": REGION_SECRET,
         "BOT_ALLOWED_ORIGINS": f"http://127.0.0.1:{web_port},http://localhost:{web_port},http://localhost:8000",
     }
     subprocess.run(

@@ -1,11 +1,14 @@
 """The three web views in a real browser (Debian's Chromium driven by Playwright), against
 the real servers: widget conversation, keyboard-only use, inert XSS, kiosk reset, counselor
-summary, and no WCAG 2.1 A or AA violation found by axe-core on each view. Screenshots of each
+summary, the demand report, and no WCAG 2.1 A or AA violation found by axe-core on each view. Screenshots of each
 view go to reports/screenshots/ (copied into docs/ for the README).
 """
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -190,3 +193,24 @@ def test_counselor_search_and_printable_summary(page, web, assistant):
     expect(page.locator(".bandeau")).to_be_hidden()
     page.screenshot(path=str(SHOTS / "synthese.png"), full_page=True)
     page.pdf(path=str(SHOTS / "synthese.pdf"), format="A4")
+
+
+def test_demand_report_opens_offline_with_one_shape_per_epci(page, tmp_path):
+    """The HTML report of simulated searches: one file, no network request, a map of the région."""
+    env = {**os.environ, "BOT_DATABASE_URL": f"sqlite:///{tmp_path / 'demande.sqlite3'}", "BOT_TODAY": "2026-12-03"}
+    for command in (
+        ["catalog", "import", str(ROOT / "data/catalog/demo-electromob.lheo.xml")],
+        ["demande", "simuler", "--jours", "60"],
+        ["demande", "rapport", "--sortie", str(tmp_path / "demande.html")],
+    ):
+        subprocess.run([sys.executable, "-m", "bot", *command], cwd=ROOT, env=env, check=True, capture_output=True)
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto((tmp_path / "demande.html").as_uri())
+    assert requests == [(tmp_path / "demande.html").as_uri()]  # nothing else is loaded
+    assert page.locator("svg.carte path.epci").count() == 92
+    expect(page.locator(".simule")).to_contain_text("Données simulées")
+    expect(page.locator("h1")).to_have_text("Ce que les habitants demandent à l'assistant Electro'Mob")
+    assert_accessible(page, "rapport de la demande")
+    page.set_viewport_size({"width": 900, "height": 1300})
+    page.screenshot(path=str(SHOTS / "demande.png"))

@@ -26,7 +26,13 @@ COMPOSE_VAR = re.compile(r"^\$\{[A-Z][A-Z0-9_]*(:?[-?][^}]*)?\}$")
 K8S_VAR = re.compile(r"^\$\([A-Z][A-Z0-9_]*\)$")
 # The secrets a deployment is given from outside the repository (environment file, Kubernetes
 # Secret); the containers read them and the catalog URL built with one of them.
-SECRETS = {"BOT_RASA_TOKEN", "BOT_TRACKER_DB_PASSWORD", "BOT_REDIS_PASSWORD", "BOT_CONSEILLER_SECRET"}
+SECRETS = {
+    "BOT_RASA_TOKEN",
+    "BOT_TRACKER_DB_PASSWORD",
+    "BOT_REDIS_PASSWORD",
+    "BOT_CONSEILLER_SECRET",
+    "BOT_REGION_SECRET",
+}
 SECRET_VARIABLES = SECRETS | {"BOT_DATABASE_URL"}
 SECRET_FLAGS = {"--auth-token", "--requirepass"}
 URL_PASSWORD = re.compile(r"^[a-z0-9+]+://(?:\$\{[^}]*\}|[^:@/]*):(\$\{[^}]*\}|[^@]*)@")
@@ -218,7 +224,10 @@ def test_every_k8s_rasa_container_gets_every_endpoint_variable():
     "role, needed",
     [
         ("actions", {"BOT_DATABASE_URL"}),
-        ("web", {"BOT_DATABASE_URL", "BOT_RASA_URL", "BOT_ALLOWED_ORIGINS", "BOT_CONSEILLER_SECRET"}),
+        (
+            "web",
+            {"BOT_DATABASE_URL", "BOT_RASA_URL", "BOT_ALLOWED_ORIGINS", "BOT_CONSEILLER_SECRET", "BOT_REGION_SECRET"},
+        ),
         ("catalog-refresh", {"BOT_DATABASE_URL"}),
         (
             "retention",
@@ -639,6 +648,7 @@ def test_the_deployment_guide_names_the_files_and_the_secret():
         "BOT_ALLOWED_ORIGINS",
         "BOT_DATABASE_URL",
         "BOT_CONSEILLER_SECRET",
+        "BOT_REGION_SECRET",
         "BOT_RASA_URL",
     }:
         assert f"`{variable}`" in guide, f"the variables table lacks {variable}"

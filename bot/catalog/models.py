@@ -197,3 +197,26 @@ contact_request = Table(
     Column("commune", String(10)),
     Column("created_at", DateTime, nullable=False),
 )
+
+# What the Région learns from the conversations (bot/demand): one row each time results (or
+# "nothing found") are shown, anonymous from the start. No sender id, no free text, no contact,
+# no commune: the person's EPCI and département only. The random `id` lets the conversation that
+# recorded it add "then asked for a counselor"; once the conversation is gone (erased on request
+# or by retention), nothing links the row to anyone. Purged after BOT_DEMANDE_RETENTION_MOIS.
+demand_event = Table(
+    "demand_event",
+    metadata,
+    Column("id", String(32), primary_key=True),  # uuid4 hex
+    Column("jour", Date, nullable=False, index=True),
+    Column("canal", String(12), nullable=False),  # site | conseiller | kiosque
+    Column("rome", String(5)),  # the job searched for (on the kiosk: the job viewed)
+    Column("epci", String(9)),  # SIREN of the person's EPCI
+    Column("departement", String(3)),
+    Column("rayon_km", Integer),
+    Column("statut", String(20)),  # the statut category of the contract (docs/contrat.md)
+    Column("niveau", String(20)),
+    Column("sessions", Integer),  # sessions found within the radius
+    Column("distance_km", Integer),  # to the nearest session, rounded; None when there is none
+    Column("conseiller", Boolean, nullable=False, default=False),  # then asked for a counselor
+    Column("simule", Boolean, nullable=False, default=False),  # generated demo data (make demo-demande)
+)
