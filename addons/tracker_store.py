@@ -22,6 +22,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from addons.history import compaction
+
 ERASE_ACTION = "action_delete_my_data"
 
 
@@ -57,10 +59,24 @@ class ErasingTrackerStore(TrackerStore):
         marks = [i for i, e in enumerate(events) if isinstance(e, ActionExecuted) and e.action_name == ERASE_ACTION]
         if not marks:
             await self.inner.save(tracker)
+            await self.keep_short(tracker)
             return
         await self.erase(tracker.sender_id)
         kept = DialogueStateTracker.from_events(tracker.sender_id, events[marks[-1] + 1 :], slots=self.domain.slots)
         await self.inner.save(kept)
+
+    async def keep_short(self, tracker: DialogueStateTracker) -> None:
+        """Starts a new session carrying the state when the current one grows long (addons/history.py)."""
+        carried = compaction(tracker, self.domain)
+        if carried is None:
+            return
+        if isinstance(self.inner, SQLTrackerStore):  # appended after what is stored
+            longer = DialogueStateTracker.from_events(
+                tracker.sender_id, [*tracker.events, *carried], slots=self.domain.slots
+            )
+            await self.inner.save(longer)
+        else:  # the earlier sessions are forgotten
+            await self.inner.save(DialogueStateTracker.from_events(tracker.sender_id, carried, slots=self.domain.slots))
 
     async def erase(self, sender_id: str) -> None:
         """Removes every stored event of the conversation."""

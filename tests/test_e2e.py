@@ -11,6 +11,7 @@ import uuid
 
 import pytest
 
+from addons.history import MAX_SESSION_EVENTS
 from addons.http_guard import APOLOGY
 from tests.conftest import cli_search
 
@@ -174,3 +175,28 @@ def test_servers_stop_together_on_sigterm(tmp_path, trained_model):
     finally:
         if run.poll() is None:
             run.kill()
+
+
+def test_a_long_conversation_keeps_its_criteria_pages_and_forms(assistant):
+    """Past the length at which the tracker store starts a new session carrying the state
+    (addons/history.py), the conversation goes on as before."""
+    servers, client, env = assistant
+    sender = f"long-{uuid.uuid4().hex[:8]}"
+    loop = ["DE bac Lens H2703 30km", "voir plus", "et à Arras ?", "50 km", "qui paie la formation ?", "merci"]
+    for round_ in range(8):
+        for text in loop:
+            assert say(client, sender, text), f"no answer to {text!r} in round {round_}"
+    tracker = client.get(f"/conversations/{sender}/tracker", params={"token": servers.token}).json()
+    assert len(tracker["events"]) <= MAX_SESSION_EVENTS + 40  # what each turn reads stays bounded
+    moved = say(client, sender, "en fait plutôt Douai")
+    sessions = custom(moved, "sessions")
+    assert sessions and sessions[0]["commune"]["nom"] == "Douai"
+    assert sessions[0]["sessions"] == cli_search(env, "--rome", "H2703", "--insee", "59178", "--rayon", "50")[:5]
+    page_two = custom(say(client, sender, "voir plus"), "sessions")
+    expected = cli_search(env, "--rome", "H2703", "--insee", "59178", "--rayon", "50")[5:10]
+    assert (page_two[0]["sessions"] if page_two else []) == expected
+    # A form started after the new session: the question, then the answer, then the results.
+    assert say(client, sender, "je voudrais devenir cariste")
+    assert custom(say(client, sender, "a Liévin"), "sessions")[0]["commune"]["nom"] == "Liévin"
+    erased = say(client, sender, "supprimez mes données")
+    assert custom(erased, "effacement")
