@@ -214,3 +214,67 @@ def test_demand_report_opens_offline_with_one_shape_per_epci(page, tmp_path):
     assert_accessible(page, "rapport de la demande")
     page.set_viewport_size({"width": 900, "height": 1300})
     page.screenshot(path=str(SHOTS / "demande.png"))
+
+
+def last_answer(page) -> str:
+    return bot_messages(page).last.inner_text()
+
+
+def open_widget(page, web):
+    page.goto(f"{web}/")
+    page.locator("#emchat-launcher").click()
+    expect(bot_messages(page).first).to_contain_text("Bonjour", timeout=ANSWER_TIMEOUT_MS)
+
+
+def test_the_quoted_failures_of_real_conversations_end_well_in_the_widget(browser, web):
+    """The messages that broke the assistant before it read every message for the profile
+    (long request, correction, out-of-order answer, typed labels, homonyms, career changer,
+    pupil), typed into the widget of the demo page, each in a new conversation."""
+
+    def conversation(*texts):
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+        page = context.new_page()
+        open_widget(page, web)
+        for text in texts:
+            send(page, text)
+        return page, context
+
+    page, context = conversation(
+        "Bonjour, alors voilà, je suis au chômage depuis six mois, j'habite Dunkerque et j'aimerais devenir "
+        "pilote de ligne de production de batteries. Je peux me déplacer à 25 km maximum, j'ai le bac. "
+        "Vous avez des formations ?"
+    )
+    answer = page.locator("#emchat-log .emchat-msg-bot").all_inner_texts()[1:]
+    assert any("Dunkerque" in text for text in answer), answer  # sessions, or the nearest one
+    assert not any("Que souhaitez-vous faire" in text for text in answer)
+    context.close()
+
+    page, context = conversation("je cherche une formation de cariste à Lens", "30 km")
+    before = bot_messages(page).count()
+    send(page, "ah non pardon, je me suis trompé, j'habite à béthune")
+    answer = bot_messages(page).all_inner_texts()[before:]
+    assert any("Béthune" in text for text in answer) and not any("financ" in text for text in answer), answer
+    context.close()
+
+    page, context = conversation("je cherche une formation", "je suis demandeur d'emploi", "j'habite à Liévin")
+    assert "Liévin" in last_answer(page) or "Liévin" in bot_messages(page).nth(-2).inner_text()
+    assert "ne connais pas ce métier" not in page.locator("#emchat-log").inner_text()
+    context.close()
+
+    page, context = conversation("je cherche une formation de cariste", "demandeur d'emploi", "j'habite à Arras")
+    send(page, "Peu importe")
+    assert "Que souhaitez-vous faire" not in last_answer(page)
+    context.close()
+
+    page, context = conversation("cariste à St Omer")
+    assert "Pas-de-Calais" in page.locator("#emchat-log").inner_text()
+    context.close()
+
+    page, context = conversation("je suis soudeur et je veux changer de métier")
+    log = page.locator("#emchat-log").inner_text()
+    assert "soudeur" in log.lower() and "statut" not in log.lower()
+    context.close()
+
+    page, context = conversation("je suis en 3ème et je voudrais être pilote de ligne")
+    assert " tu " in f" {page.locator('#emchat-log').inner_text()} ".replace("\n", " ") or "ton" in last_answer(page)
+    context.close()
