@@ -18,7 +18,7 @@ RASA := $(BIN)/rasa
 export RASA_TELEMETRY_ENABLED := false
 
 .PHONY: install catalog train run run-production shell lint test test-fast test-scale validate test-stories chromium axe \
-	nginx eval bench bench-catalog bench-scale data demo-demande clean
+	nginx eval bench bench-catalog bench-history bench-scale data demo-demande clean
 
 install: $(INSTALLED)
 
@@ -114,6 +114,11 @@ CATALOG_BENCH_ARGS ?=
 bench: $(MODEL)
 	$(BIN)/python scripts/bench_assistant.py $(BENCH_ARGS) --json reports/bench/assistant.json --markdown reports/bench/assistant.md
 	$(BIN)/python scripts/bench_catalog.py $(CATALOG_BENCH_ARGS) --json reports/bench/catalog.json --markdown reports/bench/catalog.md
+
+# One conversation of 300 messages, before (Rasa reads the whole history each turn) and after
+# (addons/history.py), in memory and on the PostgreSQL of BOT_TEST_POSTGRES_URL.
+bench-history: $(MODEL)
+	$(BIN)/python scripts/bench_history.py --json reports/bench/history.json --markdown reports/bench/history.md
 
 # Import and daily refresh of a regional (60,000 sessions) and a national-size (600,000) feed,
 # on SQLite and on the PostgreSQL of BOT_TEST_POSTGRES_URL.

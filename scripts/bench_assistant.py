@@ -43,11 +43,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from addons.http_guard import APOLOGY
 from bot.config import ROOT
-from scripts.benchlib import machine, percentile
+from scripts.benchlib import DEMO_TODAY, import_demo_catalog, machine, percentile
 from serve.servers import DEFAULT_MODEL, Servers, free_port
 
-DEMO_CATALOG = ROOT / "data" / "catalog" / "demo-electromob.lheo.xml"
-TODAY = "2026-12-01"  # the demo sessions start in January 2027
+TODAY = DEMO_TODAY
 TURN_TIMEOUT_S = 30
 JOBS = [
     "technicien de maintenance des batteries",
@@ -300,13 +299,7 @@ def main(argv: list[str] | None = None) -> int:
                     figures["training_s"] = round(figures["training_s"], 1)
                     print(f"entraînement : {figures['training_s']} s", flush=True)
                 env = {"BOT_DATABASE_URL": f"sqlite:///{folder / 'catalog.sqlite3'}", "BOT_TODAY": TODAY}
-                subprocess.run(
-                    [sys.executable, "-m", "bot", "catalog", "import", str(DEMO_CATALOG)],
-                    cwd=ROOT,
-                    env={**os.environ, **env},
-                    check=True,
-                    stdout=subprocess.DEVNULL,
-                )
+                import_demo_catalog(env)
                 servers = Servers(
                     model=model,
                     rasa_port=free_port(),

@@ -17,7 +17,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,12 +28,9 @@ from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.config import ROOT
-from scripts.benchlib import machine, percentile
+from scripts.benchlib import DEMO_TODAY, import_demo_catalog, machine, percentile
 from serve.servers import DEFAULT_MODEL, Servers, free_port
 
-DEMO_CATALOG = ROOT / "data" / "catalog" / "demo-electromob.lheo.xml"
-TODAY = "2026-12-01"
 BAND = 20
 LOOP = [
     "je cherche une formation de technicien de maintenance des batteries à Lens",
@@ -140,11 +136,8 @@ def main(argv: list[str] | None = None) -> int:
     figures: dict = {"machine": machine(), "date": dt.date.today().isoformat(), "messages": args.messages, "runs": {}}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        env = {"BOT_DATABASE_URL": f"sqlite:///{folder / 'catalog.sqlite3'}", "BOT_TODAY": TODAY}
-        subprocess.run(
-            [sys.executable, "-m", "bot", "catalog", "import", str(DEMO_CATALOG)],
-            cwd=ROOT, env={**os.environ, **env}, check=True, stdout=subprocess.DEVNULL,
-        )  # fmt: skip
+        env = {"BOT_DATABASE_URL": f"sqlite:///{folder / 'catalog.sqlite3'}", "BOT_TODAY": DEMO_TODAY}
+        import_demo_catalog(env)
         for store in args.stores.split(","):
             for mode in MODES:
                 latencies = run(store, mode, args.messages, folder, env, args.postgres_url)

@@ -15,17 +15,14 @@ import argparse
 import asyncio
 import datetime as dt
 import json
-import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.config import ROOT
-from scripts.bench_assistant import DEMO_CATALOG, TODAY, MemorySampler, drive
-from scripts.benchlib import machine, percentile
+from scripts.bench_assistant import TODAY, MemorySampler, drive
+from scripts.benchlib import import_demo_catalog, machine, percentile
 from scripts.local_services import LocalPostgres, LocalRedis, ensure_nginx, production_environment
 from serve.production import Production
 from serve.servers import DEFAULT_MODEL, free_port
@@ -83,13 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         env = {**production_environment(postgres, redis_server), "BOT_TODAY": TODAY}
         with tempfile.TemporaryDirectory() as tmp:
             Production.prepare_databases(env)
-            subprocess.run(
-                [sys.executable, "-m", "bot", "catalog", "import", str(DEMO_CATALOG)],
-                cwd=ROOT,
-                env={**os.environ, **env},
-                check=True,
-                stdout=subprocess.DEVNULL,
-            )
+            import_demo_catalog(env)
             for replicas in args.replicas:
                 print(f"{replicas} réplique(s)…", flush=True)
                 runs.append(measure(replicas, args.workers, env, Path(tmp), args.conversations, args.rounds))

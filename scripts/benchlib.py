@@ -1,11 +1,29 @@
-"""What the benchmark scripts share: the machine they ran on and percentiles."""
+"""What the benchmark scripts (and the scale tests) share: the machine they ran on, percentiles,
+and the demo catalog in a database of their own."""
 
 from __future__ import annotations
 
 import os
 import platform
 import statistics
+import subprocess
+import sys
 from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_CATALOG = ROOT / "data" / "catalog" / "demo-electromob.lheo.xml"
+DEMO_TODAY = "2026-12-01"  # the demo sessions start in January 2027
+
+
+def import_demo_catalog(env: dict[str, str]) -> None:
+    """Imports the demo catalog into the database of env's BOT_DATABASE_URL."""
+    subprocess.run(
+        [sys.executable, "-m", "bot", "catalog", "import", str(DEMO_CATALOG)],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        check=True,
+        capture_output=True,
+    )
 
 
 def percentile(values: list[float], q: float) -> float:

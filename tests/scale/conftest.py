@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import subprocess
-import sys
 import uuid
 from dataclasses import dataclass, field
 
@@ -19,13 +16,12 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
-from bot.config import ROOT
+from scripts.benchlib import DEMO_TODAY, import_demo_catalog
 from scripts.local_services import LocalPostgres, LocalRedis, ensure_nginx, production_environment
 from serve.production import Production
 from serve.servers import DEFAULT_MODEL, free_port
 
-DEMO_CATALOG = ROOT / "data" / "catalog" / "demo-electromob.lheo.xml"
-TODAY = "2026-12-01"
+TODAY = DEMO_TODAY
 REPLICAS = 2
 WORKERS = 2
 
@@ -59,13 +55,7 @@ def topology(services, tmp_path_factory):
         replicas=REPLICAS, workers=WORKERS, actions=1, port=port, web_port=free_port(), env=env, log_dir=folder
     )
     Production.prepare_databases(env)
-    subprocess.run(
-        [sys.executable, "-m", "bot", "catalog", "import", str(DEMO_CATALOG)],
-        cwd=ROOT,
-        env={**os.environ, **env},
-        check=True,
-        capture_output=True,
-    )
+    import_demo_catalog(env)
     production.start()
     yield production
     production.stop()
