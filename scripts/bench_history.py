@@ -28,7 +28,9 @@ from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from addons.http_guard import APOLOGY
 from scripts.benchlib import DEMO_TODAY, import_demo_catalog, machine, percentile
+from serve.production import ensure_database
 from serve.servers import DEFAULT_MODEL, Servers, free_port
 
 BAND = 20
@@ -44,6 +46,7 @@ LOOP = [
     "merci",
     "voir plus",
 ]
+BENCH_DATABASE = "electromob_bench"
 MODES = {"avant": "0", "après": ""}  # BOT_HISTORY_MAX_EVENTS: 0 = never shortened (Rasa's behaviour)
 
 
@@ -56,12 +59,13 @@ class BenchServers(Servers):
         path = super()._endpoints()
         if not self.postgres:
             return path
-        url = make_url(self.postgres)
+        url = make_url(self.postgres).set(database=BENCH_DATABASE)
+        ensure_database(url.render_as_string(hide_password=False))
         target = self.log_dir / "endpoints-postgresql.yml"
         text = path.read_text(encoding="utf-8").split("tracker_store:")[0]
         target.write_text(
             text + "tracker_store:\n  type: addons.tracker_store.ErasingTrackerStore\n  dialect: postgresql\n"
-            f"  url: {url.host}\n  port: {url.port or 5432}\n  db: electromob_bench\n"
+            f"  url: {url.host}\n  port: {url.port or 5432}\n  db: {BENCH_DATABASE}\n"
             f"  username: {url.username}\n" + (f"  password: {url.password}\n" if url.password else ""),
             encoding="utf-8",
         )
@@ -89,6 +93,8 @@ def run(store: str, mode: str, messages: int, folder: Path, env: dict, postgres:
                     "/webhooks/rest/webhook", json={"sender": sender, "message": LOOP[index % len(LOOP)]}
                 )
                 reply.raise_for_status()
+                if not reply.json() or any(m.get("text") == APOLOGY for m in reply.json()):
+                    raise RuntimeError(f"message {index}: no real answer ({reply.json()})")
                 latencies.append((time.perf_counter() - started) * 1000)
     finally:
         servers.stop()
