@@ -16,7 +16,6 @@ from bot.catalog.queries import learning_path
 from bot.demand.events import record_search
 from bot.jobs import Metier
 from bot.messages import (
-    PAGE_SIZE,
     job_text,
     kiosk_text,
     nothing_found_text,
@@ -25,7 +24,7 @@ from bot.messages import (
     sessions_payload,
     sessions_text,
 )
-from bot.results import find_sessions, nearest_session, reach_km, wider_radii
+from bot.results import PAGE_SIZE, nearest_session, reach_km, sessions_page, wider_radii
 
 
 def wider_buttons(reply: Reply, radius_km: float, nearest: dict | None = None) -> list[dict]:
@@ -67,15 +66,13 @@ class ActionShowResults(Action):
                 reply.payload(path_payload(metier, steps))
             events.append(SlotSet("parcours_montre", metier.rome))
         radius = profile_radius(tracker)
-        sessions = await blocking(find_sessions, catalog(), metier.rome, commune, radius, config.today())
-        nearest = None
-        if sessions:
-            page = sessions[:PAGE_SIZE]
-            reply.send(sessions_text(metier, commune, radius, page, 0, len(sessions), reply.register))
+        page, total = await blocking(sessions_page, catalog(), metier.rome, commune, radius, config.today(), 0)
+        nearest = await blocking(nearest_session, catalog(), metier.rome, commune, config.today())
+        if page:
+            reply.send(sessions_text(metier, commune, radius, page, 0, total, reply.register))
             reply.payload(sessions_payload(metier, commune, radius, page))
             events += [SlotSet("page", 1), SlotSet("derniere_formation", page[0]["formation_id"])]
         else:
-            nearest = await blocking(nearest_session, catalog(), metier.rome, commune, config.today())
             buttons = [*wider_buttons(reply, radius, nearest), reply.button("bouton.conseiller", "request_counselor")]
             reply.send(nothing_found_text(metier, commune, radius, nearest, reply.register), buttons)
             events.append(SlotSet("page", 0))
@@ -86,7 +83,7 @@ class ActionShowResults(Action):
             metier.rome,
             commune.insee,
             radius,
-            sessions,
+            total,
             nearest,
             config.today(),
             tracker.get_slot("statut"),
@@ -125,14 +122,12 @@ class ActionMoreSessions(Action):
             )
             return []
         radius = profile_radius(tracker)
-        sessions = await blocking(find_sessions, catalog(), metier.rome, commune, radius, config.today())
-        start = page_number * PAGE_SIZE
-        page = sessions[start : start + PAGE_SIZE]
+        page, total = await blocking(
+            sessions_page, catalog(), metier.rome, commune, radius, config.today(), page_number
+        )
         if not page:
-            reply.say(
-                "resultats.c_est_tout", total=len(sessions), rayon=f"{radius:g}", buttons=wider_buttons(reply, radius)
-            )
+            reply.say("resultats.c_est_tout", total=total, rayon=f"{radius:g}", buttons=wider_buttons(reply, radius))
             return []
-        reply.send(sessions_text(metier, commune, radius, page, start, len(sessions), reply.register))
+        reply.send(sessions_text(metier, commune, radius, page, page_number * PAGE_SIZE, total, reply.register))
         reply.payload(sessions_payload(metier, commune, radius, page))
         return [SlotSet("page", page_number + 1)]

@@ -16,9 +16,8 @@ from bot.geo import Commune
 from bot.jobs import Metier
 from bot.kiosk import KioskJob
 from bot.paths import Etape
+from bot.results import PAGE_SIZE
 from bot.wording import VOUS, has, say
-
-PAGE_SIZE = 5
 
 
 def french_date(iso: str | None) -> str:

@@ -9,7 +9,7 @@ import math
 
 from sqlalchemy.engine import Engine
 
-from bot.catalog.search import search_sessions
+from bot.catalog.search import search_page, search_sessions
 from bot.geo import Commune
 
 # One rule for the radius everywhere: the chat, the counselor page, the command line, domain.yml.
@@ -29,11 +29,21 @@ def find_sessions(engine: Engine, rome: str, commune: Commune, radius_km: float,
     return [hit.as_json() for hit in hits]
 
 
+def sessions_page(
+    engine: Engine, rome: str, commune: Commune, radius_km: float, today: dt.date, number: int
+) -> tuple[list[dict], int]:
+    """Page `number` (from 0) of find_sessions' list, PAGE_SIZE sessions, and how many there
+    are in all; only the page is built."""
+    page = search_page(
+        engine, rome, commune.lat, commune.lon, radius_km, today, offset=number * PAGE_SIZE, size=PAGE_SIZE
+    )
+    return [hit.as_json() for hit in page.hits], page.total
+
+
 def nearest_session(engine: Engine, rome: str, commune: Commune, today: dt.date) -> dict | None:
     """The nearest session with a place (soonest first among equally near ones), or None."""
-    found = find_sessions(engine, rome, commune, NEAREST_SEARCH_KM, today)
-    located = [s for s in found if s["distance_km"] is not None]
-    return min(located, key=lambda s: (s["distance_km"], s["debut"]), default=None)
+    page = search_page(engine, rome, commune.lat, commune.lon, NEAREST_SEARCH_KM, today, size=1, nearest=True)
+    return page.hits[0].as_json() if page.hits else None
 
 
 def reach_km(session: dict) -> int:

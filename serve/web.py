@@ -245,8 +245,8 @@ async def _counselor_page(request: Request, summary: bool) -> HTTPResponse:
             result["metier"].rome,
             result["commune"].insee,
             result["rayon"],
-            result["sessions"],
-            result["plus_proche"],
+            len(result["sessions"]),
+            result["plus_proche"] or result["plus_proche_montree"],
             config.today(),
         )
     if summary and result and not result.get("erreur"):
@@ -329,6 +329,7 @@ class _CounselorQuery:
                 providers[session["organisme"]] = {k: details.get(k) for k in ("telephone", "courriel", "web")}
         # Nothing within the radius, whatever the dates: the nearest session and wider radii.
         nearest = None if within else nearest_session(catalog, job.metier.rome, commune, today)
+        located = [s for s in sessions if s["distance_km"] is not None]
         return {
             "metier": job.metier,
             "commune": commune,
@@ -338,6 +339,7 @@ class _CounselorQuery:
             "organismes": providers,
             "resume": sessions[:SUMMARY_SESSIONS],
             "plus_proche": nearest,
+            "plus_proche_montree": min(located, key=lambda s: s["distance_km"], default=None),  # of those shown
             "rayons": [] if within else wider_radii(radius),
             "rayon_plus_proche": reach_km(nearest) if nearest else None,
         }

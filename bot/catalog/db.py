@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import sqlite3
 from functools import cache
 
@@ -40,10 +41,21 @@ def _upgrade(engine: Engine) -> None:
             conn.exec_driver_sql(f"DROP TABLE IF EXISTS {table.name}")
 
 
+# The functions the search computes distances with (bot/catalog/search.py), built into SQLite
+# 3.35 and later when compiled with its math functions, as Debian's is; added otherwise.
+_MATH = {"sin": math.sin, "cos": math.cos, "asin": math.asin, "sqrt": math.sqrt, "radians": math.radians}
+
+
 def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
+    try:
+        cursor.execute("SELECT asin(sqrt(power(sin(radians(1)), 2)))")
+    except sqlite3.OperationalError:
+        for name, function in _MATH.items():
+            dbapi_connection.create_function(name, 1, function, deterministic=True)
+        dbapi_connection.create_function("power", 2, math.pow, deterministic=True)
     cursor.close()
 
 

@@ -2,9 +2,9 @@
 recherche ») defines them.
 
 A formation matches the job by its code-ROME, or, when it lists no code-ROME at all, by one of
-the Formacode descriptors the job reference gives for the job. A bounding box in SQL keeps
-only the places that may be within the radius; the exact great-circle distance then decides,
-and the nearest place of an action counts.
+the Formacode descriptors the job reference gives for the job. The database does the work: a
+bounding box (indexed) keeps the places that may be within the radius, the great-circle distance
+decides, the nearest place of an action counts, then it sorts, counts and returns one page.
 """
 
 from __future__ import annotations
@@ -14,13 +14,14 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import and_, false, literal_column, or_, select, true, union_all
-from sqlalchemy.engine import Engine, Row
+from sqlalchemy import and_, case, false, func, literal_column, null, or_, select, true, union_all
+from sqlalchemy.engine import Engine
+from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import Subquery
 
 from bot.catalog import models as m
 from bot.catalog.lheo import OPEN_ENDED
-from bot.geo import gazetteer, haversine_km
+from bot.geo import EARTH_RADIUS_KM, gazetteer
 from bot.jobs import vocabulary
 
 KM_PER_DEGREE = 6371.0 * math.pi / 180
@@ -109,6 +110,24 @@ def _matching_formations(rome: str, formacodes: list[str]) -> Subquery:
     return union_all(by_rome, by_formacode).subquery()
 
 
+def distance_km(lat: float, lon: float, place_lat: ColumnElement, place_lon: ColumnElement) -> ColumnElement:
+    """The great-circle distance of bot.geo.haversine_km, computed by the database with the same
+    operations in the same order (the same number to the last bit: the radius is inclusive)."""
+    phi1 = math.radians(lat)
+    half_dphi = (func.radians(place_lat) - phi1) / 2
+    half_dlambda = func.radians(place_lon - lon) / 2
+    a = func.power(func.sin(half_dphi), 2) + math.cos(phi1) * func.cos(func.radians(place_lat)) * func.power(
+        func.sin(half_dlambda), 2
+    )
+    return 2 * EARTH_RADIUS_KM * func.asin(func.sqrt(a))
+
+
+@dataclass(frozen=True)
+class Page:
+    hits: list[SessionHit]
+    total: int  # every eligible session of the search, not only this page's
+
+
 def search_sessions(
     engine: Engine,
     rome: str,
@@ -121,43 +140,52 @@ def search_sessions(
 ) -> list[SessionHit]:
     """Eligible sessions of job `rome` within `radius_km` of (lat, lon), in contract order.
     `formacodes`: the job's Formacode codes, by default those of the job reference."""
+    return search_page(engine, rome, lat, lon, radius_km, today, formacodes=formacodes).hits
+
+
+def search_page(
+    engine: Engine,
+    rome: str,
+    lat: float,
+    lon: float,
+    radius_km: float,
+    today: dt.date,
+    *,
+    offset: int = 0,
+    size: int | None = None,
+    nearest: bool = False,
+    formacodes: Iterable[str] | None = None,
+) -> Page:
+    """`size` sessions (all when None) from the `offset`-th of search_sessions' list, and how
+    many there are in all; with `nearest`, the located sessions by distance, soonest first
+    among equally near ones. The database filters, measures, keeps the nearest place of each
+    session, sorts and counts: only the page is built here."""
     rome = rome.upper()
     codes = sorted(set(job_formacodes(rome) if formacodes is None else formacodes))
     lat_min, lat_max, lon_min, lon_max = bounding_box(lat, lon, radius_km)
     matched = _matching_formations(rome, codes)
-    # Provider and source names come from scalar subqueries, not joins: each table more in the
-    # join cost PostgreSQL more planning than the whole execution. One statement, one snapshot:
-    # an import committed meanwhile is seen whole or not at all.
     s, a, f, p, o, src = m.session, m.action, m.formation, m.lieu, m.organisme, m.source
-    provider = (
-        select(o.c.nom)
-        .where(o.c.source_id == f.c.source_id, o.c.id == f.c.organisme_id)
-        .scalar_subquery()
-        .label("organisme")
-    )
-    source = select(src.c.nom).where(src.c.id == f.c.source_id).scalar_subquery().label("source")
-    statement = (
+    remote = a.c.modalite_enseignement == REMOTE
+    in_box = and_(p.c.lat.between(lat_min, lat_max), p.c.lon.between(lon_min, lon_max))
+    # 1. The sessions of the job with each place of their action in the box, measured once.
+    measured = (
         select(
             s.c.source_id,
             s.c.id,
             s.c.action_id,
             a.c.formation_id,
-            f.c.intitule,
-            provider,
             s.c.debut,
             s.c.fin,
             s.c.places,
             a.c.modalite_enseignement,
+            p.c.id.label("lieu_id"),
             p.c.insee,
             p.c.ville,
-            p.c.lat,
-            p.c.lon,
             matched.c.par,
-            source,
+            case((remote, null()), else_=distance_km(lat, lon, p.c.lat, p.c.lon)).label("distance"),
         )
         .select_from(
-            matched.join(f, and_(f.c.source_id == matched.c.source_id, f.c.id == matched.c.formation_id))
-            .join(a, and_(a.c.source_id == f.c.source_id, a.c.formation_id == f.c.id))
+            matched.join(a, and_(a.c.source_id == matched.c.source_id, a.c.formation_id == matched.c.formation_id))
             .join(s, and_(s.c.source_id == a.c.source_id, s.c.action_id == a.c.id))
             .outerjoin(p, and_(p.c.source_id == a.c.source_id, p.c.action_id == a.c.id))
         )
@@ -166,26 +194,64 @@ def search_sessions(
             s.c.debut.is_not(None),
             s.c.fin >= today,
             or_(s.c.debut >= today, a.c.entrees_sorties_permanentes == true()),
-            or_(
-                a.c.modalite_enseignement == REMOTE,
-                and_(p.c.lat.between(lat_min, lat_max), p.c.lon.between(lon_min, lon_max)),
-            ),
+            or_(remote, in_box),
+        )
+        .subquery()
+    )
+    # 2. Within the radius; the nearest place of the session's action counts (any for a remote one).
+    ranked = (
+        select(
+            measured,
+            func.row_number()
+            .over(
+                partition_by=(measured.c.source_id, measured.c.id),
+                order_by=(func.coalesce(measured.c.distance, 0.0), measured.c.lieu_id),
+            )
+            .label("rang"),
+        )
+        .where(or_(measured.c.modalite_enseignement == REMOTE, measured.c.distance <= radius_km))
+        .subquery()
+    )
+    # 3. Sorted and counted by the database; names are read for the page's sessions only.
+    c = ranked.c
+    source = select(src.c.nom).where(src.c.id == c.source_id).scalar_subquery()
+    order = (
+        (c.distance, c.debut, c.id, source)
+        if nearest
+        else (c.debut, c.distance.is_(None), func.coalesce(c.distance, 0.0), c.id, source)
+    )
+    chosen = select(ranked, source.label("source"), func.count().over().label("total")).where(c.rang == 1)
+    if nearest:
+        chosen = chosen.where(c.distance.is_not(None))
+    chosen = chosen.order_by(*order).offset(offset)
+    if size is not None:
+        chosen = chosen.limit(size)
+    page = chosen.subquery()
+    statement = select(
+        page,
+        f.c.intitule,
+        select(o.c.nom)
+        .where(o.c.source_id == f.c.source_id, o.c.id == f.c.organisme_id)
+        .scalar_subquery()
+        .label("organisme"),
+    ).join(f, and_(f.c.source_id == page.c.source_id, f.c.id == page.c.formation_id))
+    p2 = page.c
+    statement = statement.order_by(
+        *(
+            (p2.distance, p2.debut, p2.id, p2.source)
+            if nearest
+            else (p2.debut, p2.distance.is_(None), func.coalesce(p2.distance, 0.0), p2.id, p2.source)
         )
     )
-    best: dict[tuple[int, str], tuple[float | None, Row]] = {}
     with engine.connect() as conn:
-        for row in conn.execute(statement):
-            remote = row.modalite_enseignement == REMOTE
-            located = row.lat is not None and row.lon is not None
-            distance = haversine_km(lat, lon, row.lat, row.lon) if located else None
-            if not remote and (distance is None or distance > radius_km):
-                continue
-            key = (row.source_id, row.id)
-            previous = best.get(key)
-            if previous is not None and (distance is None or (previous[0] is not None and previous[0] <= distance)):
-                continue
-            best[key] = (distance, row)
-    hits = (
+        rows = conn.execute(statement).all()
+        if rows or not offset:
+            total = rows[0].total if rows else 0
+        else:  # a page after the last one: the count alone
+            total = conn.execute(
+                select(func.count()).select_from(chosen.limit(None).offset(None).subquery())
+            ).scalar_one()
+    hits = [
         SessionHit(
             session_id=row.id,
             action_id=row.action_id,
@@ -194,7 +260,7 @@ def search_sessions(
             organisme=row.organisme,
             debut=row.debut,
             fin=None if row.fin == OPEN_ENDED else row.fin,
-            distance=None if row.modalite_enseignement == REMOTE else distance,
+            distance=row.distance,
             commune=row.insee,
             ville=_town_name(row.insee, row.ville),
             modalite=MODALITES.get(row.modalite_enseignement, "presentiel"),
@@ -202,6 +268,6 @@ def search_sessions(
             par=row.par,
             source=row.source,
         )
-        for distance, row in best.values()
-    )
-    return sorted(hits, key=SessionHit.sort_key)
+        for row in rows
+    ]
+    return Page(hits, total)

@@ -122,20 +122,17 @@ def record_search(
     rome: str,
     commune: str,
     rayon_km: float,
-    sessions: list[dict],
+    found: int,
     nearest: dict | None,
     today: dt.date,
     statut: str | None = None,
     niveau: str | None = None,
 ) -> str | None:
-    """Records the search whose results (or nothing found) were just shown; returns the event's
-    id, or None when it could not be stored (the person's answer never depends on it)."""
-    distances = [
-        s["distance_km"] for s in ([*sessions, nearest] if nearest else sessions) if s.get("distance_km") is not None
-    ]
-    event = search_event(
-        today, canal, rome, commune, rayon_km, statut, niveau, len(sessions), min(distances, default=None)
-    )
+    """Records the search whose results (or nothing found) were just shown: `found` sessions
+    within the radius, `nearest` the nearest located session anywhere (bot.results); returns the
+    event's id, or None when it could not be stored (the person's answer never depends on it)."""
+    distance = nearest["distance_km"] if nearest else None
+    event = search_event(today, canal, rome, commune, rayon_km, statut, niveau, found, distance)
     return _store(engine, event)
 
 

@@ -23,7 +23,7 @@ from bot.contract import NIVEAUX, STATUTS
 from bot.demand.events import SearchEvent, search_event
 from bot.geo import HAUTS_DE_FRANCE, Commune, gazetteer
 from bot.jobs import vocabulary
-from bot.results import find_sessions, nearest_session
+from bot.results import nearest_session, sessions_page
 
 SEED = 2027
 EVENTS_PER_DAY = 12  # on average; fewer at weekends and in August
@@ -47,12 +47,9 @@ def simulate(engine: Engine, today: dt.date, days: int = 365, seed: int = SEED) 
     def found(rome: str, insee: str, radius: int) -> tuple[int, float | None]:
         commune = gazetteer().by_insee(insee)
         assert commune is not None
-        sessions = find_sessions(engine, rome, commune, radius, today)
-        nearest = sessions[0] if sessions else nearest_session(engine, rome, commune, today)
-        distances = [s["distance_km"] for s in sessions if s["distance_km"] is not None]
-        if nearest and nearest["distance_km"] is not None:
-            distances.append(nearest["distance_km"])
-        return len(sessions), min(distances, default=None)
+        _, total = sessions_page(engine, rome, commune, radius, today, 0)
+        nearest = nearest_session(engine, rome, commune, today)
+        return total, nearest["distance_km"] if nearest else None
 
     rows: list[dict] = []
     for offset in range(days, 0, -1):
