@@ -3,9 +3,11 @@ stops them together.
 
     python -m serve.servers [--model models/model.tar.gz] [--rasa-port 5005] [--actions-port 5055] [--web-port 8000]
 
-Used by `make run` and by the end-to-end tests. The Rasa HTTP API is protected by a token:
-BOT_RASA_TOKEN, or a random one made for this run (printed). The REST and socket.io
-channels need none.
+Used by `make run` and by the end-to-end tests. Every server listens on 127.0.0.1 only: the
+web pages are the browsers' way in (their /chat relays to the Rasa server). The Rasa HTTP API is
+protected by a token: BOT_RASA_TOKEN, or a random one made for this run (printed). The action
+server answers only the Rasa server: both get the secret BOT_ACTIONS_SECRET, or a random one
+made for this run (serve/action_server.py). The REST and socket.io channels need none.
 """
 
 from __future__ import annotations
@@ -23,10 +25,15 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
 from bot.config import ROOT
+from serve.action_server import SECRET_ENV as ACTIONS_SECRET_ENV
+from serve.action_server import SECRET_HEADER as ACTIONS_SECRET_HEADER
 
 DEFAULT_MODEL = ROOT / "models" / "model.tar.gz"
 STARTUP_TIMEOUT_S = 300
+LOCAL_HOST = "127.0.0.1"
 
 
 def free_port() -> int:
@@ -48,19 +55,25 @@ def default_token() -> str:
     return os.environ.get("BOT_RASA_TOKEN") or secrets.token_urlsafe(24)
 
 
+def default_actions_secret() -> str:
+    return os.environ.get(ACTIONS_SECRET_ENV) or secrets.token_urlsafe(32)
+
+
 def require_model(model: Path) -> None:
     if not model.is_file():
         raise StartupError(f"modèle introuvable : {model} (lancez « make train »)")
 
 
 def action_server_command(port: int) -> list[str]:
-    return [rasa_command(), "run", "actions", "--actions", "actions", "--port", str(port)]
+    return [sys.executable, "-m", "serve.action_server", "--host", LOCAL_HOST, "--port", str(port)]
 
 
 def rasa_server_command(port: int, token: str, model: Path, endpoints: Path) -> list[str]:
     return [
         rasa_command(),
         "run",
+        "--interface",
+        LOCAL_HOST,
         "--enable-api",
         "--auth-token",
         token,
@@ -76,7 +89,7 @@ def rasa_server_command(port: int, token: str, model: Path, endpoints: Path) -> 
 
 
 def web_command(port: int) -> list[str]:
-    return [sys.executable, "-m", "serve.web", "--port", str(port)]
+    return [sys.executable, "-m", "serve.web", "--host", LOCAL_HOST, "--port", str(port)]
 
 
 @dataclass
@@ -195,15 +208,15 @@ class Servers(Supervisor):
 
     @property
     def rasa_url(self) -> str:
-        return f"http://localhost:{self.rasa_port}"
+        return f"http://{LOCAL_HOST}:{self.rasa_port}"
 
     @property
     def actions_url(self) -> str:
-        return f"http://localhost:{self.actions_port}"
+        return f"http://{LOCAL_HOST}:{self.actions_port}"
 
     @property
     def web_url(self) -> str:
-        return f"http://localhost:{self.web_port}"
+        return f"http://{LOCAL_HOST}:{self.web_port}"
 
     def start(self) -> Servers:
         """Starts the servers and returns once they answer; raises StartupError otherwise."""
@@ -219,20 +232,27 @@ class Servers(Supervisor):
             self.commands["web"] = web_command(self.web_port)
             self.health["web"] = f"{self.web_url}/kiosque"
         self.env.setdefault("BOT_RASA_URL", self.rasa_url)
+        self.env.setdefault(ACTIONS_SECRET_ENV, default_actions_secret())
         self.launch()
         return self
 
     def _endpoints(self) -> Path:
-        """endpoints.yml, pointed at this run's action server port."""
-        source = ROOT / "endpoints.yml"
-        if self.actions_port == 5055:
-            return source
-        target = self.log_dir / f"endpoints-{self.actions_port}.yml"
-        target.write_text(
-            source.read_text(encoding="utf-8").replace("localhost:5055", f"localhost:{self.actions_port}"),
-            encoding="utf-8",
-        )
-        return target
+        return local_endpoints(self.actions_port, self.log_dir)
+
+
+def local_endpoints(actions_port: int, folder: Path) -> Path:
+    """endpoints.yml, pointed at this run's action server and sending it the secret of
+    BOT_ACTIONS_SECRET (read by Rasa from the environment: the secret is never written down).
+    endpoints.yml itself stays what the standard Rasa commands expect (docs/contrat.md)."""
+    endpoints = yaml.safe_load((ROOT / "endpoints.yml").read_text(encoding="utf-8"))
+    endpoints["action_endpoint"] = {
+        "url": f"http://{LOCAL_HOST}:{actions_port}/webhook",
+        "headers": {ACTIONS_SECRET_HEADER: "${" + ACTIONS_SECRET_ENV + "}"},
+    }
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"endpoints-{actions_port}.yml"
+    target.write_text(yaml.safe_dump(endpoints, sort_keys=False), encoding="utf-8")
+    return target
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,135 @@
+"""Security and reliability of the servers (docs/securite.md), without the trained model: the
+action server behind its secret, what each server binds to."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+
+from bot.catalog.db import engine as catalog_engine
+from bot.config import ROOT
+from bot.contacts import count_requests, save_request
+from serve import production, servers
+from serve.action_server import SECRET_ENV, SECRET_HEADER
+from tests.conftest import free_port
+
+ACTIONS_SECRET = "secret-de-test-actions"
+
+
+def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert process.poll() is None, f"the server stopped ({process.returncode})"
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise AssertionError(f"no answer from {url}")
+
+
+@pytest.fixture(scope="module")
+def action_server(tmp_path_factory):
+    """(base URL, catalog URL) of a real action server (serve/action_server.py) with its secret."""
+    folder = tmp_path_factory.mktemp("actions")
+    database = f"sqlite:///{folder / 'catalog.sqlite3'}"
+    port = free_port()
+    log = open(folder / "actions.log", "wb")  # noqa: SIM115 (closed below)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "serve.action_server", "--port", str(port)],
+        cwd=ROOT,
+        env={**os.environ, "BOT_DATABASE_URL": database, SECRET_ENV: ACTIONS_SECRET},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(f"{url}/health", process)
+        yield url, database, folder / "actions.log"
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        log.close()
+
+
+def action_call(action: str, sender: str, **slots: object) -> dict:
+    """What Rasa sends to run one action."""
+    return {
+        "next_action": action,
+        "sender_id": sender,
+        "version": "3.6.21",
+        "domain": {},
+        "tracker": {
+            "sender_id": sender,
+            "slots": slots,
+            "latest_message": {"text": "", "intent": {}, "entities": []},
+            "events": [],
+            "paused": False,
+            "followup_action": None,
+            "active_loop": {},
+            "latest_action_name": "action_listen",
+        },
+    }
+
+
+def test_a_forged_call_without_the_secret_changes_nothing(action_server):
+    url, database, _ = action_server
+    catalog = catalog_engine(database)
+    save = action_call(
+        "action_save_contact", "victime", contact="06 12 34 56 78", consentement_demande=True, statut="salarie"
+    )
+    for headers in ({}, {SECRET_HEADER: "devine"}, {SECRET_HEADER: ACTIONS_SECRET + "x"}):
+        assert httpx.post(f"{url}/webhook", json=save, headers=headers).status_code == 401
+    assert count_requests(catalog, "victime") == 0
+
+    save_request(catalog, "victime", "06 12 34 56 78")
+    erase = action_call("action_delete_my_data", "victime")
+    assert httpx.post(f"{url}/webhook", json=erase).status_code == 401
+    assert count_requests(catalog, "victime") == 1, "a forged call must not delete a person's request"
+    assert httpx.get(f"{url}/actions").status_code == 401
+
+    # Rasa's own call, with the secret, works.
+    done = httpx.post(f"{url}/webhook", json=erase, headers={SECRET_HEADER: ACTIONS_SECRET})
+    assert done.status_code == 200 and count_requests(catalog, "victime") == 0
+    assert httpx.get(f"{url}/health").status_code == 200, "the health check stays open to probes"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"[]", b'["action_save_contact"]', b'"x"', b"null", b"", b"{", b"42", b'{"next_action": 3}', b'{"tracker": []}'],
+)
+def test_the_action_server_refuses_what_is_not_an_action_call_with_a_json_error(action_server, body):
+    url, _, _ = action_server
+    reply = httpx.post(f"{url}/webhook", content=body, headers={SECRET_HEADER: ACTIONS_SECRET})
+    assert reply.status_code == 400 and set(reply.json()) == {"error"}
+    assert "action_save_contact" not in reply.text, "the request is never echoed back"
+
+
+def option(command: list[str], flag: str) -> str:
+    return command[command.index(flag) + 1]
+
+
+def test_every_server_of_make_run_listens_on_the_loopback_only():
+    rasa = servers.rasa_server_command(5005, "t", ROOT / "models" / "model.tar.gz", ROOT / "endpoints.yml")
+    assert option(rasa, "--interface") == "127.0.0.1"
+    assert option(servers.action_server_command(5055), "--host") == "127.0.0.1"
+    assert option(servers.web_command(8000), "--host") == "127.0.0.1"
+
+
+@pytest.mark.parametrize("name", ["make run", "endpoints.production.yml"])
+def test_rasa_sends_the_secret_the_action_server_expects(name, monkeypatch, tmp_path):
+    from rasa.core.utils import read_endpoints_from_path
+
+    for variable in production.production_env({}):
+        monkeypatch.setenv(variable, "1")
+    monkeypatch.setenv("BOT_ACTION_URL", "http://127.0.0.1:5055/webhook")
+    monkeypatch.setenv(SECRET_ENV, ACTIONS_SECRET)
+    path = servers.local_endpoints(5055, tmp_path) if name == "make run" else ROOT / name
+    endpoint = read_endpoints_from_path(path).action
+    assert endpoint is not None and endpoint.headers == {SECRET_HEADER: ACTIONS_SECRET}
