@@ -42,7 +42,7 @@ from bot.demand.events import load, record_search
 from bot.demand.report import build
 from bot.geo import gazetteer
 from bot.jobs import vocabulary
-from bot.messages import french_date, km, modalite_label
+from bot.messages import french_date, km, modalite_label, too_long_answer
 from bot.results import (
     DEFAULT_RADIUS_KM,
     MAX_RADIUS_KM,
@@ -52,10 +52,10 @@ from bot.results import (
     reach_km,
     wider_radii,
 )
+from bot.text import clean_message, too_long
 from bot.wording import say
 
 WEB_DIR = config.ROOT / "web"
-MAX_MESSAGE = 5000
 SUMMARY_SESSIONS = 12
 RELAY_RETRY_S = 1.0
 REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'"
@@ -192,12 +192,17 @@ def create_app() -> Sanic:
                 }
             )
         body = request.json if isinstance(request.json, dict) else {}
-        sender, message = str(body.get("sender") or "")[:100], str(body.get("message") or "")[:MAX_MESSAGE]
+        sender, message = str(body.get("sender") or "")[:100], body.get("message")
         if not sender:
             return response.json({"erreur": "identifiant de conversation manquant"}, status=400, headers=cors)
+        if not isinstance(message, str):
+            return response.json({"erreur": "message manquant"}, status=400, headers=cors)
         metadata = body.get("metadata")
-        metadata = metadata if isinstance(metadata, dict) else {}
-        payload = {"sender": sender, "message": message, "metadata": {"mode": str(metadata.get("mode", "site"))[:20]}}
+        metadata = {"mode": str(metadata.get("mode", "site"))[:20]} if isinstance(metadata, dict) else {"mode": "site"}
+        message = clean_message(message)
+        if too_long(message):
+            return response.json([{"recipient_id": sender, "text": too_long_answer(metadata)}], headers=cors)
+        payload = {"sender": sender, "message": message, "metadata": metadata}
         messages = await relay(payload)
         if messages is None:
             return response.json({"erreur": "assistant indisponible"}, status=502, headers=cors)

@@ -3,17 +3,22 @@ action server behind its secret, what each server binds to."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 import time
+import uuid
 
 import httpx
 import pytest
 
+from addons.http_guard import APOLOGY
 from bot.catalog.db import engine as catalog_engine
 from bot.config import ROOT
 from bot.contacts import count_requests, save_request
+from bot.messages import too_long_answer
+from bot.text import MESSAGE_MAX_CHARS, clean_message, too_long
 from serve import production, servers
 from serve.action_server import SECRET_ENV, SECRET_HEADER
 from tests.conftest import free_port
@@ -133,3 +138,56 @@ def test_rasa_sends_the_secret_the_action_server_expects(name, monkeypatch, tmp_
     path = servers.local_endpoints(5055, tmp_path) if name == "make run" else ROOT / name
     endpoint = read_endpoints_from_path(path).action
     assert endpoint is not None and endpoint.headers == {SECRET_HEADER: ACTIONS_SECRET}
+
+
+# -- one size limit, clean text: bot/text.py, on every channel -------------------------------
+
+PHONE, EMAIL = "06 12 34 56 78", "camille.dupont@example.org"
+
+
+def test_the_limit_counts_characters_not_utf16_units_and_cleaning_keeps_the_text():
+    emoji = "🔋" * MESSAGE_MAX_CHARS  # 4,000 UTF-16 units, 2,000 characters
+    assert not too_long(emoji) and too_long(emoji + "a")
+    assert clean_message("cariste\ud83d à Lens\x00\x1b\n\tmerci") == "cariste à Lens  \n\tmerci"
+    assert clean_message("déjà 🔋 👩‍🔧") == "déjà 🔋 👩‍🔧", "letters, emoji and joiners stay"
+
+
+def rest(client, sender: str, message: str) -> list[dict]:
+    # json.dumps writes \uXXXX escapes: a lone surrogate arrives as a browser would send it.
+    body = json.dumps({"sender": sender, "message": message})
+    reply = client.post("/webhooks/rest/webhook", content=body, headers={"Content-Type": "application/json"})
+    assert reply.status_code == 200, reply.text
+    return reply.json()
+
+
+def test_an_oversized_message_gets_a_french_answer_before_nlu_and_loses_nothing(assistant):
+    _, client, _ = assistant
+    sender = str(uuid.uuid4())
+    assert "Lens" in rest(client, sender, "je cherche une formation de cariste à Lens")[0]["text"]
+    huge = f"je suis cariste {PHONE} {EMAIL} " + "blabla " * 15_000  # about 100 kB
+    answer = rest(client, sender, huge)
+    assert answer == [{"recipient_id": sender, "text": too_long_answer({})}]
+    assert "trop long" in answer[0]["text"]
+    events = client.get(f"/conversations/{sender}/tracker", params={"token": assistant[0].token}).json()["events"]
+    said = [e["text"] for e in events if e["event"] == "user"]
+    assert said == ["je cherche une formation de cariste à Lens"], "nothing of it is stored, nothing lost"
+    assert rest(client, sender, "🔋" * MESSAGE_MAX_CHARS)[0]["text"] != too_long_answer({})
+
+
+@pytest.mark.parametrize("text", ["bonjour \ud83d", "\ud83d", "cariste\x00 à Lens\x1b", "\udfff\ud800 Lens"])
+def test_lone_surrogates_and_control_characters_are_cleaned_before_nlu(assistant, text):
+    _, client, _ = assistant
+    answer = rest(client, str(uuid.uuid4()), text)
+    assert answer and answer[0]["text"] != APOLOGY, "spaCy must not crash on it"
+
+
+def test_the_relay_answers_an_oversized_message_itself(web):
+    sender = str(uuid.uuid4())
+    reply = httpx.post(f"{web}/chat", json={"sender": sender, "message": "é" * (MESSAGE_MAX_CHARS + 1)}, timeout=30)
+    assert reply.status_code == 200 and reply.json() == [{"recipient_id": sender, "text": too_long_answer({})}]
+    kiosk = httpx.post(
+        f"{web}/chat",
+        json={"sender": sender, "message": "é" * (MESSAGE_MAX_CHARS + 1), "metadata": {"mode": "kiosque"}},
+        timeout=30,
+    )
+    assert kiosk.json()[0]["text"].startswith("Ton message"), "tu at the kiosk"

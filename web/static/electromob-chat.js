@@ -22,7 +22,9 @@
 
   const DEFAULT_TITLE = "Assistant Electro'Mob";
   const ERROR_TEXT = "Désolé, l'assistant ne répond pas pour le moment. Réessayez dans un instant.";
-  const MAX_INPUT = 1000;
+  // The server's limit (bot/text.py), in characters (code points), never in UTF-16 units: an
+  // emoji is never cut in half.
+  const MAX_INPUT = 2000;
   const MAX_HISTORY = 100;
   const TIMEOUT_MS = 35000; // a little more than the relay's own 30 s, so its answer wins
   const SENDER_KEY = "emchat.sender";
@@ -114,6 +116,12 @@
     if (from) return `à partir du ${from}`;
     if (to) return `jusqu'au ${to}`;
     return "dates à confirmer";
+  }
+
+  /** The first `count` characters of `text`, counted in code points: a pair is never split. */
+  function firstCharacters(text, count) {
+    const characters = Array.from(text);
+    return characters.length > count ? characters.slice(0, count).join("") : text;
   }
 
   function newSenderId() {
@@ -286,7 +294,10 @@
       input.id = "emchat-input";
       input.type = "text";
       input.name = "message";
-      input.maxLength = MAX_INPUT;
+      input.addEventListener("input", () => {
+        const kept = firstCharacters(input.value, MAX_INPUT);
+        if (kept !== input.value) input.value = kept;
+      });
       input.autocomplete = "off";
       input.setAttribute("enterkeyhint", "send");
       input.placeholder = "Ex. : cariste à Lens";
@@ -613,7 +624,7 @@
   }
 
   function submitInput() {
-    const text = input.value.slice(0, MAX_INPUT);
+    const text = firstCharacters(input.value, MAX_INPUT);
     if (!text.trim()) return;
     input.value = "";
     send(text.trim(), text.trim(), { restore: text });
