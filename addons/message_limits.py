@@ -16,7 +16,7 @@ from rasa.core.processor import MessageProcessor
 from bot.messages import too_long_answer
 from bot.text import clean_message, too_long
 
-_handle_message = MessageProcessor.handle_message
+_handle_message: Any = None  # Rasa's, or the wrapper installed before this one
 
 
 async def handle_message(self: MessageProcessor, message: UserMessage) -> list[dict[str, Any]] | None:
@@ -30,4 +30,7 @@ async def handle_message(self: MessageProcessor, message: UserMessage) -> list[d
 
 
 def install() -> None:
-    MessageProcessor.handle_message = handle_message
+    global _handle_message
+    if MessageProcessor.handle_message is not handle_message:
+        _handle_message = MessageProcessor.handle_message
+        MessageProcessor.handle_message = handle_message

@@ -211,8 +211,16 @@ def kiosk_text(job: KioskJob, at_kiosk: bool = True) -> str:
     return "\n".join(lines)
 
 
+def _register_of(metadata: object) -> str:
+    mode = metadata.get("mode") if isinstance(metadata, dict) else None
+    return audience(mode if isinstance(mode, str) else None).register
+
+
 def too_long_answer(metadata: object) -> str:
     """The answer to a message over the size limit, in the register of the channel's mode."""
-    mode = metadata.get("mode") if isinstance(metadata, dict) else None
-    register = audience(mode if isinstance(mode, str) else None).register
-    return say("technique.message_trop_long", register, maximum=MESSAGE_MAX_CHARS)
+    return say("technique.message_trop_long", _register_of(metadata), maximum=MESSAGE_MAX_CHARS)
+
+
+def unavailable_answer(metadata: object) -> str:
+    """The answer while the conversations' database does not answer."""
+    return say("technique.indisponible", _register_of(metadata))

@@ -205,6 +205,7 @@ class Servers(Supervisor):
     web_port: int = 8000
     token: str = field(default_factory=default_token)
     with_web: bool = True
+    endpoints: Path = ROOT / "endpoints.yml"
 
     @property
     def rasa_url(self) -> str:
@@ -237,14 +238,14 @@ class Servers(Supervisor):
         return self
 
     def _endpoints(self) -> Path:
-        return local_endpoints(self.actions_port, self.log_dir)
+        return local_endpoints(self.actions_port, self.log_dir, self.endpoints)
 
 
-def local_endpoints(actions_port: int, folder: Path) -> Path:
+def local_endpoints(actions_port: int, folder: Path, source: Path = ROOT / "endpoints.yml") -> Path:
     """endpoints.yml, pointed at this run's action server and sending it the secret of
     BOT_ACTIONS_SECRET (read by Rasa from the environment: the secret is never written down).
     endpoints.yml itself stays what the standard Rasa commands expect (docs/contrat.md)."""
-    endpoints = yaml.safe_load((ROOT / "endpoints.yml").read_text(encoding="utf-8"))
+    endpoints = yaml.safe_load(source.read_text(encoding="utf-8"))
     endpoints["action_endpoint"] = {
         "url": f"http://{LOCAL_HOST}:{actions_port}/webhook",
         "headers": {ACTIONS_SECRET_HEADER: "${" + ACTIONS_SECRET_ENV + "}"},

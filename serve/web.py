@@ -54,6 +54,7 @@ from bot.results import (
 )
 from bot.text import clean_message, too_long
 from bot.wording import say
+from privacy import logs
 
 WEB_DIR = config.ROOT / "web"
 SUMMARY_SESSIONS = 12
@@ -353,7 +354,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     args = parser.parse_args(argv)
-    create_app().run(host=args.host, port=args.port, access_log=False, workers=1)
+    app = create_app()
+    logs.install()  # on the handlers Sanic has just configured
+    app.run(host=args.host, port=args.port, access_log=False, workers=1)
     return 0
 
 
