@@ -43,7 +43,7 @@ def action_call_problem(body: bytes, encoding: str | None) -> str | None:
             return "corps compressé illisible"
     try:
         call = json.loads(body or b"null")
-    except ValueError:
+    except (ValueError, RecursionError):
         return "corps JSON invalide"
     if not isinstance(call, dict):
         return "un objet JSON est attendu"

@@ -52,7 +52,9 @@ def rasa_command() -> str:
 
 
 def default_token() -> str:
-    return os.environ.get("BOT_RASA_TOKEN") or secrets.token_urlsafe(24)
+    # Hexadecimal: a token starting with "-" would be read by `rasa run` as an option (one run in
+    # 64 failed to start with token_urlsafe).
+    return os.environ.get("BOT_RASA_TOKEN") or secrets.token_hex(24)
 
 
 def default_actions_secret() -> str:
@@ -75,8 +77,7 @@ def rasa_server_command(port: int, token: str, model: Path, endpoints: Path) -> 
         "--interface",
         LOCAL_HOST,
         "--enable-api",
-        "--auth-token",
-        token,
+        f"--auth-token={token}",
         "--port",
         str(port),
         "--model",

@@ -22,6 +22,8 @@ import asyncio
 import datetime as dt
 import hashlib
 import hmac
+import json
+import logging
 import os
 import sys
 from dataclasses import dataclass
@@ -30,6 +32,7 @@ from urllib.parse import urlencode
 import aiohttp
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sanic import Sanic, response
+from sanic.exceptions import SanicException
 from sanic.request import Request, RequestParameters
 from sanic.response import HTTPResponse
 
@@ -56,6 +59,7 @@ from bot.text import clean_message, too_long
 from bot.wording import say
 from privacy import logs
 
+logger = logging.getLogger(__name__)
 WEB_DIR = config.ROOT / "web"
 SUMMARY_SESSIONS = 12
 RELAY_RETRY_S = 1.0
@@ -161,6 +165,23 @@ def create_app() -> Sanic:
                 "img-src 'self' data:; connect-src 'self'; frame-ancestors 'self'",
             )
 
+    @app.exception(Exception)
+    async def error(request: Request, exception: Exception) -> HTTPResponse:
+        # A short French answer, never a trace: HTML for the pages, JSON for /chat.
+        if isinstance(exception, SanicException):
+            status = exception.status_code
+        elif request.path.startswith("/static") and isinstance(exception, (OSError, ValueError)):
+            status = 404  # /static/, a folder under it, a name with a null byte
+        else:
+            logger.error("Erreur des pages web : %s", type(exception).__name__)
+            status = 500
+        key = {404: "introuvable", 405: "methode", 413: "trop_gros"}.get(
+            status, "invalide" if status < 500 else "erreur"
+        )
+        if request.path.startswith("/chat"):
+            return response.json({"erreur": say(f"page_web.{key}")}, status=status)
+        return page("erreur.html", status=status, message=say(f"page_web.{key}"))
+
     @app.get("/")
     async def demo(_request: Request) -> HTTPResponse:
         return page("demo.html")
@@ -192,7 +213,11 @@ def create_app() -> Sanic:
                     "Access-Control-Max-Age": "600",
                 }
             )
-        body = request.json if isinstance(request.json, dict) else {}
+        try:
+            body = json.loads(request.body or b"null")
+        except (ValueError, RecursionError):
+            return response.json({"erreur": say("page_web.invalide")}, status=400, headers=cors)
+        body = body if isinstance(body, dict) else {}
         sender, message = str(body.get("sender") or "")[:100], body.get("message")
         if not sender:
             return response.json({"erreur": "identifiant de conversation manquant"}, status=400, headers=cors)
