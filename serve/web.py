@@ -20,13 +20,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
-import hashlib
 import hmac
 import json
 import logging
+import math
 import os
+import secrets
 import sys
-from dataclasses import dataclass
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 import aiohttp
@@ -63,6 +66,9 @@ logger = logging.getLogger(__name__)
 WEB_DIR = config.ROOT / "web"
 SUMMARY_SESSIONS = 12
 RELAY_RETRY_S = 1.0
+SESSION_S = 8 * 3600
+LOGIN_TRIES = 5
+LOGIN_WINDOW_S = 60
 REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'"
 
 templates = Environment(loader=FileSystemLoader(WEB_DIR / "templates"), autoescape=select_autoescape(["html"]))
@@ -98,29 +104,89 @@ async def relay(payload: dict) -> list | None:
     return None
 
 
+class StaffSessions:
+    """Sessions of one staff space, kept by this server: a random id per sign-in, valid
+    SESSION_S, revoked by signing out (or by restarting the server)."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+        self._expiry: dict[str, float] = {}
+
+    def open(self) -> str:
+        now = self.clock()
+        self._expiry = {sid: end for sid, end in self._expiry.items() if end > now}
+        session_id = secrets.token_urlsafe(32)
+        self._expiry[session_id] = now + SESSION_S
+        return session_id
+
+    def valid(self, session_id: str) -> bool:
+        end = self._expiry.get(session_id)
+        return end is not None and end > self.clock()
+
+    def revoke(self, session_id: str) -> None:
+        self._expiry.pop(session_id, None)
+
+
+class LoginAttempts:
+    """At most LOGIN_TRIES failed sign-ins per client within LOGIN_WINDOW_S; beyond, every try
+    (even with the right code) waits until the oldest failure leaves the window."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+        self._failures: dict[str, list[float]] = {}
+
+    def wait_s(self, client: str) -> int:
+        """Seconds this client must wait before trying again (0: it may try now)."""
+        now = self.clock()
+        recent = [t for t in self._failures.get(client, []) if t > now - LOGIN_WINDOW_S]
+        if recent:
+            self._failures[client] = recent
+        else:
+            self._failures.pop(client, None)
+        return math.ceil(recent[0] + LOGIN_WINDOW_S - now) if len(recent) >= LOGIN_TRIES else 0
+
+    def failed(self, client: str) -> None:
+        self._failures.setdefault(client, []).append(self.clock())
+
+
+def is_https(request: Request) -> bool:
+    """Served over HTTPS, directly or behind the proxy (deploy/nginx sets X-Forwarded-Proto)."""
+    return request.scheme == "https" or request.headers.get("x-forwarded-proto", "").split(",")[0].strip() == "https"
+
+
+def same_origin(request: Request) -> bool:
+    """A browser's POST comes from this site (or an allowed origin); requests without Origin
+    do not come from another site's page."""
+    origin = request.headers.get("origin")
+    if not origin:
+        return True
+    own = {f"{scheme}://{request.host}" for scheme in ("http", "https")}
+    return origin.rstrip("/") in own | allowed_origins()
+
+
 @dataclass(frozen=True)
 class Space:
     """Pages reserved to staff (the counselors, the Région): each has its own access code, in
-    an environment variable, and its own cookie, valid under its path only."""
+    an environment variable, and its own cookie, valid under its path only, holding a random
+    session id this server keeps (8 h, revocable); sign-ins are rate limited per client and
+    refused from another site's page."""
 
     path: str
     secret_variable: str
     cookie: str
     title: str  # "Espace conseiller"
     code_label: str  # "Code d'accès conseiller"
+    sessions: StaffSessions = field(default_factory=StaffSessions, compare=False, repr=False)
+    attempts: LoginAttempts = field(default_factory=LoginAttempts, compare=False, repr=False)
 
     def secret(self) -> str | None:
         return os.environ.get(self.secret_variable) or None
 
-    def _token(self, secret: str) -> str:
-        return hmac.new(secret.encode(), f"electromob{self.path}".encode(), hashlib.sha256).hexdigest()
-
     def gate(self, request: Request) -> HTTPResponse | None:
         """None when the person is signed in; else the page to show instead."""
-        secret = self.secret()
-        if secret is None:
+        if self.secret() is None:
             return page("espace_ferme.html", status=503, espace=self)
-        if not hmac.compare_digest(request.cookies.get(self.cookie, ""), self._token(secret)):
+        if not self.sessions.valid(request.cookies.get(self.cookie, "")):
             return page("espace_connexion.html", status=401, espace=self, erreur=None)
         return None
 
@@ -128,14 +194,38 @@ class Space:
         secret = self.secret()
         if secret is None:
             return page("espace_ferme.html", status=503, espace=self)
-        typed = request.form.get("secret", "")
+        if not same_origin(request):
+            return page("espace_erreur.html", status=403, espace=self, erreur=say("page_conseiller.origine_refusee"))
+        client = request.remote_addr or request.ip
+        wait = self.attempts.wait_s(client)
+        if wait:
+            erreur = say("page_conseiller.trop_d_essais", secondes=wait)
+            reply = page("espace_connexion.html", status=429, espace=self, erreur=erreur)
+            reply.headers["Retry-After"] = str(wait)
+            return reply
+        typed = request.form.get("secret", "") if request.form else ""
         if not hmac.compare_digest(typed.encode(), secret.encode()):
-            return page("espace_connexion.html", status=401, espace=self, erreur="Code d'accès incorrect.")
+            self.attempts.failed(client)
+            return page("espace_connexion.html", status=401, espace=self, erreur=say("page_conseiller.code_incorrect"))
         reply = response.redirect(self.path)
-        reply.cookies[self.cookie] = self._token(secret)
-        reply.cookies[self.cookie]["httponly"] = True
-        reply.cookies[self.cookie]["samesite"] = "Strict"
+        reply.cookies[self.cookie] = self.sessions.open()
+        cookie = reply.cookies[self.cookie]
+        cookie["httponly"] = True
+        cookie["samesite"] = "Strict"
+        cookie["path"] = self.path
+        cookie["max-age"] = SESSION_S
+        if is_https(request):
+            cookie["secure"] = True
+        return reply
+
+    def logout(self, request: Request) -> HTTPResponse:
+        if not same_origin(request):
+            return page("espace_erreur.html", status=403, espace=self, erreur=say("page_conseiller.origine_refusee"))
+        self.sessions.revoke(request.cookies.get(self.cookie, ""))
+        reply = response.redirect(self.path)
+        reply.cookies[self.cookie] = ""
         reply.cookies[self.cookie]["path"] = self.path
+        reply.cookies[self.cookie]["max-age"] = 0
         return reply
 
 
@@ -257,6 +347,14 @@ def create_app() -> Sanic:
     @app.post("/region/connexion")
     async def region_login(request: Request) -> HTTPResponse:
         return REGION.login(request)
+
+    @app.post("/conseiller/deconnexion")
+    async def logout(request: Request) -> HTTPResponse:
+        return COUNSELORS.logout(request)
+
+    @app.post("/region/deconnexion")
+    async def region_logout(request: Request) -> HTTPResponse:
+        return REGION.logout(request)
 
     return app
 

@@ -21,6 +21,7 @@ from bot.messages import too_long_answer
 from bot.text import MESSAGE_MAX_CHARS, clean_message, too_long
 from serve import production, servers
 from serve.action_server import SECRET_ENV, SECRET_HEADER
+from serve.web import COUNSELORS, LoginAttempts, StaffSessions
 from tests.conftest import free_port
 
 ACTIONS_SECRET = "secret-de-test-actions"
@@ -191,3 +192,94 @@ def test_the_relay_answers_an_oversized_message_itself(web):
         timeout=30,
     )
     assert kiosk.json()[0]["text"].startswith("Ton message"), "tu at the kiosk"
+
+
+# -- counselor sign-in: serve/web.py ------------------------------------------------------------
+
+COUNSELOR = "code-de-test-conseiller"
+COOKIE = COUNSELORS.cookie
+
+
+def test_counselor_sessions_last_eight_hours_and_can_be_revoked():
+    now = [1000.0]
+    sessions = StaffSessions(clock=lambda: now[0])
+    first, second = sessions.open(), sessions.open()
+    assert first != second and len(first) >= 40 and sessions.valid(first)
+    sessions.revoke(first)
+    assert not sessions.valid(first) and sessions.valid(second)
+    now[0] += 8 * 3600 - 1
+    assert sessions.valid(second)
+    now[0] += 2
+    assert not sessions.valid(second) and not sessions.valid("") and not sessions.valid("inventé")
+
+
+def test_five_failed_sign_ins_a_minute_then_a_delay():
+    now = [0.0]
+    attempts = LoginAttempts(clock=lambda: now[0])
+    for _ in range(5):
+        assert attempts.wait_s("a") == 0
+        attempts.failed("a")
+        now[0] += 1
+    assert attempts.wait_s("a") == 55 and attempts.wait_s("b") == 0, "per client"
+    now[0] += 55
+    assert attempts.wait_s("a") == 0
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory):
+    """Base URL of a web server of its own (its sign-in limits are not shared with other tests)."""
+    port = free_port()
+    log = open(tmp_path_factory.mktemp("pages") / "web.log", "wb")  # noqa: SIM115 (closed below)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "serve.web", "--port", str(port)],
+        cwd=ROOT,
+        env={**os.environ, "BOT_CONSEILLER_SECRET": COUNSELOR},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(f"{url}/kiosque", process)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        log.close()
+
+
+def sign_in(url: str, **headers: str) -> httpx.Response:
+    return httpx.post(f"{url}/conseiller/connexion", data={"secret": COUNSELOR}, headers=headers, timeout=30)
+
+
+def test_the_session_cookie_is_random_http_only_strict_expiring_and_secure_over_https(pages):
+    first, second = sign_in(pages), sign_in(pages, **{"X-Forwarded-Proto": "https"})
+    assert first.status_code == second.status_code == 302
+    one, two = first.headers["set-cookie"], second.headers["set-cookie"]
+    assert first.cookies[COOKIE] != second.cookies[COOKIE], "a random id per sign-in, not a value of the secret"
+    for cookie in (one, two):
+        low = cookie.lower()
+        assert "httponly" in low and "samesite=strict" in low and "max-age=28800" in low and "path=/conseiller" in low
+    assert "secure" not in one.lower().replace(COOKIE, "") and "secure" in two.lower().replace(COOKIE, "")
+
+
+def test_signing_out_revokes_the_session_on_the_server(pages):
+    session = sign_in(pages).cookies[COOKIE]
+    with httpx.Client(base_url=pages, cookies={COOKIE: session}, timeout=30) as stolen:
+        assert stolen.get("/conseiller").status_code == 200
+        assert httpx.post(f"{pages}/conseiller/deconnexion", cookies={COOKIE: session}).status_code == 302
+        assert stolen.get("/conseiller").status_code == 401, "the copied cookie is worthless once signed out"
+
+
+def test_sign_in_from_another_site_is_refused(pages):
+    refused = sign_in(pages, Origin="https://pirate.example")
+    assert refused.status_code == 403 and COOKIE not in refused.cookies
+    assert sign_in(pages, Origin=pages).status_code == 302
+
+
+def test_guessing_the_code_is_slowed_down_even_for_the_right_one(pages):
+    for _ in range(5):
+        wrong = httpx.post(f"{pages}/conseiller/connexion", data={"secret": "devine"}, timeout=30)
+        assert wrong.status_code == 401
+    blocked = sign_in(pages)
+    assert blocked.status_code == 429 and "Réessayez dans" in blocked.text
+    assert 0 < int(blocked.headers["Retry-After"]) <= 60 and COOKIE not in blocked.cookies
