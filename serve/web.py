@@ -25,6 +25,7 @@ import json
 import logging
 import math
 import os
+import re
 import secrets
 import sys
 import time
@@ -66,6 +67,8 @@ logger = logging.getLogger(__name__)
 WEB_DIR = config.ROOT / "web"
 SUMMARY_SESSIONS = 12
 RELAY_RETRY_S = 1.0
+# The widget's conversation ids (web/static/electromob-chat.js, newSenderId): random UUIDs.
+SENDER_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 SESSION_S = 8 * 3600
 LOGIN_TRIES = 5
 LOGIN_WINDOW_S = 60
@@ -308,9 +311,11 @@ def create_app() -> Sanic:
         except (ValueError, RecursionError):
             return response.json({"erreur": say("page_web.invalide")}, status=400, headers=cors)
         body = body if isinstance(body, dict) else {}
-        sender, message = str(body.get("sender") or "")[:100], body.get("message")
-        if not sender:
-            return response.json({"erreur": "identifiant de conversation manquant"}, status=400, headers=cors)
+        sender, message = body.get("sender"), body.get("message")
+        if not isinstance(sender, str) or not SENDER_ID.fullmatch(sender):
+            # The id is the only key to a conversation: one the widget did not make is refused,
+            # never cut or altered (two ids would otherwise share one conversation).
+            return response.json({"erreur": say("page_web.identifiant_invalide")}, status=400, headers=cors)
         if not isinstance(message, str):
             return response.json({"erreur": "message manquant"}, status=400, headers=cors)
         metadata = body.get("metadata")

@@ -79,7 +79,7 @@ def test_odd_input_gets_a_short_french_answer_and_the_conversation_goes_on(assis
     assert answer and all(m.get("text") or m.get("custom") for m in answer)
     assert any(
         word in (answer[0].get("text") or "")
-        for word in ("Pardon", "Je ", "Bonjour", "Pour ", "Dans ", "Quel", "Voici")
+        for word in ("Pardon", "Je ", "Bonjour", "Pour ", "Dans ", "Quel", "Voici", "Votre message est trop long")
     )
     assert say(client, sender, "bonjour")[0]["text"].startswith("Bonjour")
 

@@ -21,7 +21,7 @@ from bot.messages import too_long_answer
 from bot.text import MESSAGE_MAX_CHARS, clean_message, too_long
 from serve import production, servers
 from serve.action_server import SECRET_ENV, SECRET_HEADER
-from serve.web import COUNSELORS, LoginAttempts, StaffSessions
+from serve.web import COUNSELORS, SENDER_ID, LoginAttempts, StaffSessions
 from tests.conftest import free_port
 
 ACTIONS_SECRET = "secret-de-test-actions"
@@ -283,3 +283,30 @@ def test_guessing_the_code_is_slowed_down_even_for_the_right_one(pages):
     blocked = sign_in(pages)
     assert blocked.status_code == 429 and "Réessayez dans" in blocked.text
     assert 0 < int(blocked.headers["Retry-After"]) <= 60 and COOKIE not in blocked.cookies
+
+
+# -- conversation ids: the relay takes only the widget's --------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sender",
+    [
+        "a" * 100 + "-une",  # once cut to 100 characters, these two were one conversation
+        "a" * 100 + "-autre",
+        "x",
+        "moi",
+        str(uuid.uuid4()).upper(),
+        str(uuid.uuid4()) + "0",
+        " " + str(uuid.uuid4()),
+        str(uuid.uuid4()).replace("-", ""),
+    ],
+)
+def test_the_relay_refuses_ids_the_widget_does_not_make(pages, sender):
+    reply = httpx.post(f"{pages}/chat", json={"sender": sender, "message": "bonjour"}, timeout=30)
+    assert reply.status_code == 400 and "Identifiant de conversation invalide" in reply.json()["erreur"]
+
+
+def test_the_widget_makes_ids_the_relay_takes():
+    script = (ROOT / "web" / "static" / "electromob-chat.js").read_text(encoding="utf-8")
+    assert "cryptoApi.randomUUID()" in script and "bytes[6] = (bytes[6] & 0x0f) | 0x40" in script
+    assert SENDER_ID.pattern in script, "the widget keeps a stored id only in the relay's format"

@@ -195,7 +195,7 @@ def test_logs_hold_no_message_text_and_no_contact(topology):
     assert any("conseill" in (m.get("text") or "").lower() for m in answer), answer
     relayed = httpx.post(
         f"{topology.url}/chat",
-        json={"sender": f"web-{uuid.uuid4().hex[:8]}", "message": "j'habite a Douai"},
+        json={"sender": str(uuid.uuid4()), "message": "j'habite a Douai"},
         headers={"Origin": topology.url},
         timeout=60,
     )

@@ -159,7 +159,8 @@
 
   function storedSender() {
     const value = readStored(SENDER_KEY);
-    if (value && /^[A-Za-z0-9-]{8,100}$/.test(value)) return value;
+    // The relay (/chat) takes only the ids newSenderId makes: lowercase random UUIDs.
+    if (value && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(value)) return value;
     const fresh = newSenderId();
     writeStored(SENDER_KEY, fresh);
     return fresh;
