@@ -13,6 +13,8 @@ made for this run (serve/action_server.py). The REST and socket.io channels need
 from __future__ import annotations
 
 import argparse
+import contextlib
+import ctypes
 import os
 import secrets
 import signal
@@ -22,6 +24,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -148,6 +151,7 @@ class Supervisor:
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            preexec_fn=die_with_parent(os.getpid()),
         )
         self.processes.append((name, process, log))
 
@@ -171,29 +175,57 @@ class Supervisor:
 
     def serve_until_stopped(self) -> None:
         """Keeps the servers running until Ctrl-C or SIGTERM (a service manager, `kill`), then
-        stops them all: none is left running behind."""
+        stops them all: none is left running behind. Further signals wait until the stop is
+        done (they are blocked, then dropped): a second Ctrl-C never aborts it."""
+        signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
         print("Ctrl-C pour arrêter.", flush=True)
-        signal.signal(signal.SIGTERM, signal.default_int_handler)
-        try:
-            while True:
-                signal.pause()
-        except KeyboardInterrupt:
-            pass
-        finally:
-            print("Arrêt…")
-            self.stop()
+        signal.sigwait(STOP_SIGNALS)
+        print("Arrêt…", flush=True)
+        self.stop()
 
     def stop(self) -> None:
-        for _, process, log in reversed(self.processes):
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-                try:
-                    process.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    os.killpg(process.pid, signal.SIGKILL)
-                    process.wait()
-            log.close()
-        self.processes.clear()
+        """Stops every server (SIGTERM to its process group, SIGKILL after 20 s), with Ctrl-C
+        and SIGTERM held back meanwhile."""
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+        try:
+            for _, process, log in reversed(self.processes):
+                if process.poll() is None:
+                    _signal_group(process.pid, signal.SIGTERM)
+                    try:
+                        process.wait(timeout=20)
+                    except subprocess.TimeoutExpired:
+                        _signal_group(process.pid, signal.SIGKILL)
+                        process.wait()
+                # What the server itself started (workers) goes too, even if it did not stop them.
+                _signal_group(process.pid, signal.SIGKILL)
+                log.close()
+            self.processes.clear()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+_PR_SET_PDEATHSIG = 1
+
+
+def _signal_group(pgid: int, signum: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, signum)
+
+
+def die_with_parent(parent: int) -> Callable[[], None]:
+    """What a server runs before its program: it gets SIGTERM when the supervisor dies, even by
+    SIGKILL (Linux's parent-death signal), and it takes Ctrl-C and SIGTERM again."""
+    libc = ctypes.CDLL(None, use_errno=True) if sys.platform.startswith("linux") else None
+
+    def prepare() -> None:
+        if libc is not None:
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+            if os.getppid() != parent:  # the supervisor died before prctl
+                os._exit(1)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+
+    return prepare
 
 
 @dataclass
