@@ -102,7 +102,8 @@ def test_the_relay_refuses_malformed_calls_with_a_french_json_error(assistant, w
     assert answer.status_code == 200 and answer.json()[0]["text"].startswith("Bonjour"), "still answering"
 
 
-def test_the_web_pages_answer_odd_requests_with_a_short_french_page(web):
+def test_the_web_pages_answer_odd_requests_with_a_short_french_page(pages):
+    web = pages
     rng = random.Random(SEED + 2)
     paths = ["/static/", "/static", "/static/../pyproject.toml", "/static/%2e%2e/%2e%2e/etc/passwd", "/static/%00",
              "/conseiller/synthese", "/kiosque", "/chat/libelles", "/nulle-part", "/%ff",

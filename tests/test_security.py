@@ -7,7 +7,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 import uuid
 
 import httpx
@@ -22,22 +21,9 @@ from bot.text import MESSAGE_MAX_CHARS, clean_message, too_long
 from serve import production, servers
 from serve.action_server import SECRET_ENV, SECRET_HEADER
 from serve.web import COUNSELORS, SENDER_ID, LoginAttempts, StaffSessions
-from tests.conftest import free_port
+from tests.conftest import COUNSELOR_SECRET, free_port, wait_until_up
 
 ACTIONS_SECRET = "secret-de-test-actions"
-
-
-def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert process.poll() is None, f"the server stopped ({process.returncode})"
-        try:
-            if httpx.get(url, timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    raise AssertionError(f"no answer from {url}")
 
 
 @pytest.fixture(scope="module")
@@ -196,7 +182,7 @@ def test_the_relay_answers_an_oversized_message_itself(web):
 
 # -- counselor sign-in: serve/web.py ------------------------------------------------------------
 
-COUNSELOR = "code-de-test-conseiller"
+COUNSELOR = COUNSELOR_SECRET
 COOKIE = COUNSELORS.cookie
 
 
@@ -223,28 +209,6 @@ def test_five_failed_sign_ins_a_minute_then_a_delay():
     assert attempts.wait_s("a") == 55 and attempts.wait_s("b") == 0, "per client"
     now[0] += 55
     assert attempts.wait_s("a") == 0
-
-
-@pytest.fixture(scope="module")
-def pages(tmp_path_factory):
-    """Base URL of a web server of its own (its sign-in limits are not shared with other tests)."""
-    port = free_port()
-    log = open(tmp_path_factory.mktemp("pages") / "web.log", "wb")  # noqa: SIM115 (closed below)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "serve.web", "--port", str(port)],
-        cwd=ROOT,
-        env={**os.environ, "BOT_CONSEILLER_SECRET": COUNSELOR},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(f"{url}/kiosque", process)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
 
 
 def sign_in(url: str, **headers: str) -> httpx.Response:
