@@ -176,7 +176,7 @@ def test_counselor_search_and_printable_summary(page, web, assistant):
     page.locator("#metier").fill("H2703")
     page.locator("#commune").fill("Hénin-Beaumont")
     page.locator("#rayon").fill("25")
-    page.locator("button[type=submit]").click()
+    page.get_by_role("button", name="Chercher").click()
     rows = page.locator("#sessions tbody tr")
     expected = cli_search(env, "--rome", "H2703", "--commune", "Hénin-Beaumont", "--rayon", "25")
     expect(rows).to_have_count(len(expected))
