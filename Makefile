@@ -49,10 +49,13 @@ run: catalog $(MODEL)
 run-production: nginx $(MODEL)
 	$(BIN)/python -m serve.production --catalog $(DEMO_CATALOG)
 
-# Chat in the terminal (the action server runs in the background meanwhile).
+# Chat in the terminal (the action server runs in the background meanwhile, with a secret of
+# this run shared with the Rasa shell: serve/action_server.py).
 shell: catalog $(MODEL)
-	$(RASA) run actions --actions actions --port 5055 > var/actions-shell.log 2>&1 & pid=$$!; \
-	trap "kill $$pid" EXIT; $(RASA) shell --model $(MODEL) --endpoints endpoints.yml
+	export BOT_ACTIONS_SECRET=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(32))'); \
+	$(BIN)/python -m serve.action_server --port 5055 > var/actions-shell.log 2>&1 & pid=$$!; \
+	trap "kill $$pid" EXIT; $(RASA) shell --model $(MODEL) \
+	  --endpoints $$($(BIN)/python -c 'from pathlib import Path; from serve.servers import local_endpoints; print(local_endpoints(5055, Path("var")))')
 
 validate: install
 	$(RASA) data validate --fail-on-warnings

@@ -4,6 +4,10 @@
   a request whose `Origin` header is not in BOT_ALLOWED_ORIGINS is refused (403). Requests
   without `Origin` (servers, curl, counselors' tools) are not browser cross-origin calls
   and go through.
+- A REST call that is not an object with a non-empty `sender` and a text `message` (JSON
+  array, string, null, empty or broken body…) gets a 400 with a JSON error, never a 500;
+  bodies over REQUEST_MAX_BYTES get a 413 (a message over the size limit of bot/text.py still
+  gets its French answer: addons/message_limits.py).
 - A REST reply with no message at all (the action server is down, an action failed) is
   replaced by a short French apology, so the person is never left with silence.
 """
@@ -22,6 +26,8 @@ from sanic.response import HTTPResponse
 from bot.config import allowed_origins
 
 GUARDED_PREFIXES = ("/webhooks/", "/socket.io")
+REST_WEBHOOK = "/webhooks/rest/webhook"
+REQUEST_MAX_BYTES = 1_000_000
 APOLOGY = "Désolé, je rencontre un souci technique et ne peux pas répondre pour l'instant. Réessayez dans un instant."
 
 
@@ -32,8 +38,33 @@ async def check_origin(request: Request) -> HTTPResponse | None:
     return None
 
 
+def rest_call_problem(body: bytes) -> str | None:
+    """What makes this body something other than a message for the REST channel, or None."""
+    try:
+        call = json.loads(body or b"null")
+    except (ValueError, RecursionError):
+        return "corps JSON invalide"
+    if not isinstance(call, dict):
+        return "un objet JSON est attendu"
+    if not isinstance(call.get("sender"), str) or not call["sender"].strip():
+        return "sender (identifiant de conversation) manquant"
+    if not isinstance(call.get("message"), str):
+        return "message (texte) manquant"
+    if call.get("metadata") is not None and not isinstance(call["metadata"], dict):
+        return "metadata doit être un objet"
+    return None
+
+
+async def check_rest_call(request: Request) -> HTTPResponse | None:
+    if request.path.rstrip("/") == REST_WEBHOOK and request.method == "POST":
+        problem = rest_call_problem(request.body)
+        if problem:
+            return response.json({"error": problem}, status=400)
+    return None
+
+
 async def apologise_for_silence(request: Request, reply: HTTPResponse) -> HTTPResponse | None:
-    if request.method == "POST" and request.path == "/webhooks/rest/webhook" and reply.status == 200:
+    if request.method == "POST" and request.path == REST_WEBHOOK and reply.status == 200:
         try:
             empty = json.loads(reply.body or b"null") == []
         except ValueError:
@@ -56,7 +87,9 @@ class HttpGuard(InputChannel):
 
         @guard.listener("before_server_start")
         async def install(app: Sanic, _loop) -> None:
+            app.config.REQUEST_MAX_SIZE = REQUEST_MAX_BYTES
             app.register_middleware(check_origin, "request")
+            app.register_middleware(check_rest_call, "request")
             app.register_middleware(apologise_for_silence, "response")
 
         @guard.route("/", methods=["GET"])

@@ -14,9 +14,10 @@ from bot.catalog.search import MODALITES
 from bot.contract import NIVEAUX
 from bot.geo import Commune
 from bot.jobs import Metier
-from bot.kiosk import KioskJob
+from bot.kiosk import KioskJob, audience
 from bot.paths import Etape
 from bot.results import PAGE_SIZE
+from bot.text import MESSAGE_MAX_CHARS
 from bot.wording import VOUS, has, say
 
 
@@ -207,3 +208,18 @@ def kiosk_text(job: KioskJob, at_kiosk: bool = True) -> str:
     lines += [say("eleve.etape", numero=number, texte=step) for number, step in enumerate(job.voies, 1)]
     lines.append(say("borne.conseil" if at_kiosk else "eleve.conseil"))
     return "\n".join(lines)
+
+
+def _register_of(metadata: object) -> str:
+    mode = metadata.get("mode") if isinstance(metadata, dict) else None
+    return audience(mode if isinstance(mode, str) else None).register
+
+
+def too_long_answer(metadata: object) -> str:
+    """The answer to a message over the size limit, in the register of the channel's mode."""
+    return say("technique.message_trop_long", _register_of(metadata), maximum=MESSAGE_MAX_CHARS)
+
+
+def unavailable_answer(metadata: object) -> str:
+    """The answer while the conversations' database does not answer."""
+    return say("technique.indisponible", _register_of(metadata))

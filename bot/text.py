@@ -1,4 +1,6 @@
-"""Normalisation of what people type, shared by the town and job resolvers."""
+"""What people type: the one size limit of a message and its cleaning before anything reads it
+(every channel of the Rasa server, addons/message_limits.py, and the /chat relay), and the
+normalisation shared by the town and job resolvers."""
 
 from __future__ import annotations
 
@@ -6,6 +8,13 @@ import re
 
 from unidecode import unidecode
 
+# One message, on every channel: at most this many characters, counted in code points (an emoji
+# is one character, whatever its UTF-16 or UTF-8 length).
+MESSAGE_MAX_CHARS = 2000
+# Half of a UTF-16 pair alone (a cut emoji: "\ud83d") cannot be encoded and crashes spaCy.
+_LONE_SURROGATES = re.compile(r"[\ud800-\udfff]")
+# Control characters other than the tab and the line feed.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 # "St"/"Ste" and their dotted forms stand for Saint/Sainte in French place names.
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
@@ -21,6 +30,15 @@ _SMS = {
     "bcp": "beaucoup", "c": "c est", "ct": "c etait", "ya": "il y a", "pk": "pourquoi", "pkoi": "pourquoi",
     "mnt": "maintenant", "dip": "diplome", "dipl": "diplome", "diplom": "diplome",
 }  # fmt: skip
+
+
+def clean_message(text: str) -> str:
+    """The message without lone surrogates, its control characters turned into spaces."""
+    return _CONTROLS.sub(" ", _LONE_SURROGATES.sub("", text))
+
+
+def too_long(text: str) -> bool:
+    return len(text) > MESSAGE_MAX_CHARS
 
 
 def unsms(folded: str) -> str:

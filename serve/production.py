@@ -33,10 +33,12 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import ROOT, ConfigError
 from serve.servers import (
+    ACTIONS_SECRET_ENV,
     DEFAULT_MODEL,
     StartupError,
     Supervisor,
     action_server_command,
+    default_actions_secret,
     default_token,
     free_port,
     rasa_server_command,
@@ -176,6 +178,7 @@ class Production(Supervisor):
         action_url = f"http://127.0.0.1:{self.actions_lb_port or self.actions_ports[0]}/webhook"
         self.prepare_databases(self.env)
         self.env.setdefault("BOT_RASA_URL", self.url)
+        self.env.setdefault(ACTIONS_SECRET_ENV, default_actions_secret())
         self.log_dir.mkdir(parents=True, exist_ok=True)
         for kind in NGINX_TEMP_KINDS:
             (self.log_dir / "tmp" / kind).mkdir(parents=True, exist_ok=True)

@@ -3,14 +3,18 @@ stops them together.
 
     python -m serve.servers [--model models/model.tar.gz] [--rasa-port 5005] [--actions-port 5055] [--web-port 8000]
 
-Used by `make run` and by the end-to-end tests. The Rasa HTTP API is protected by a token:
-BOT_RASA_TOKEN, or a random one made for this run (printed). The REST and socket.io
-channels need none.
+Used by `make run` and by the end-to-end tests. Every server listens on 127.0.0.1 only: the
+web pages are the browsers' way in (their /chat relays to the Rasa server). The Rasa HTTP API is
+protected by a token: BOT_RASA_TOKEN, or a random one made for this run (printed). The action
+server answers only the Rasa server: both get the secret BOT_ACTIONS_SECRET, or a random one
+made for this run (serve/action_server.py). The REST and socket.io channels need none.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import ctypes
 import os
 import secrets
 import signal
@@ -20,13 +24,19 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
 from bot.config import ROOT
+from serve.action_server import SECRET_ENV as ACTIONS_SECRET_ENV
+from serve.action_server import SECRET_HEADER as ACTIONS_SECRET_HEADER
 
 DEFAULT_MODEL = ROOT / "models" / "model.tar.gz"
 STARTUP_TIMEOUT_S = 300
+LOCAL_HOST = "127.0.0.1"
 
 
 def free_port() -> int:
@@ -45,7 +55,13 @@ def rasa_command() -> str:
 
 
 def default_token() -> str:
-    return os.environ.get("BOT_RASA_TOKEN") or secrets.token_urlsafe(24)
+    # Hexadecimal: a token starting with "-" would be read by `rasa run` as an option (one run in
+    # 64 failed to start with token_urlsafe).
+    return os.environ.get("BOT_RASA_TOKEN") or secrets.token_hex(24)
+
+
+def default_actions_secret() -> str:
+    return os.environ.get(ACTIONS_SECRET_ENV) or secrets.token_urlsafe(32)
 
 
 def require_model(model: Path) -> None:
@@ -54,16 +70,17 @@ def require_model(model: Path) -> None:
 
 
 def action_server_command(port: int) -> list[str]:
-    return [rasa_command(), "run", "actions", "--actions", "actions", "--port", str(port)]
+    return [sys.executable, "-m", "serve.action_server", "--host", LOCAL_HOST, "--port", str(port)]
 
 
 def rasa_server_command(port: int, token: str, model: Path, endpoints: Path) -> list[str]:
     return [
         rasa_command(),
         "run",
+        "--interface",
+        LOCAL_HOST,
         "--enable-api",
-        "--auth-token",
-        token,
+        f"--auth-token={token}",
         "--port",
         str(port),
         "--model",
@@ -76,7 +93,7 @@ def rasa_server_command(port: int, token: str, model: Path, endpoints: Path) -> 
 
 
 def web_command(port: int) -> list[str]:
-    return [sys.executable, "-m", "serve.web", "--port", str(port)]
+    return [sys.executable, "-m", "serve.web", "--host", LOCAL_HOST, "--port", str(port)]
 
 
 @dataclass
@@ -134,6 +151,7 @@ class Supervisor:
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            preexec_fn=die_with_parent(os.getpid()),
         )
         self.processes.append((name, process, log))
 
@@ -157,29 +175,57 @@ class Supervisor:
 
     def serve_until_stopped(self) -> None:
         """Keeps the servers running until Ctrl-C or SIGTERM (a service manager, `kill`), then
-        stops them all: none is left running behind."""
+        stops them all: none is left running behind. Further signals wait until the stop is
+        done (they are blocked, then dropped): a second Ctrl-C never aborts it."""
+        signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
         print("Ctrl-C pour arrêter.", flush=True)
-        signal.signal(signal.SIGTERM, signal.default_int_handler)
-        try:
-            while True:
-                signal.pause()
-        except KeyboardInterrupt:
-            pass
-        finally:
-            print("Arrêt…")
-            self.stop()
+        signal.sigwait(STOP_SIGNALS)
+        print("Arrêt…", flush=True)
+        self.stop()
 
     def stop(self) -> None:
-        for _, process, log in reversed(self.processes):
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-                try:
-                    process.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    os.killpg(process.pid, signal.SIGKILL)
-                    process.wait()
-            log.close()
-        self.processes.clear()
+        """Stops every server (SIGTERM to its process group, SIGKILL after 20 s), with Ctrl-C
+        and SIGTERM held back meanwhile."""
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+        try:
+            for _, process, log in reversed(self.processes):
+                if process.poll() is None:
+                    _signal_group(process.pid, signal.SIGTERM)
+                    try:
+                        process.wait(timeout=20)
+                    except subprocess.TimeoutExpired:
+                        _signal_group(process.pid, signal.SIGKILL)
+                        process.wait()
+                # What the server itself started (workers) goes too, even if it did not stop them.
+                _signal_group(process.pid, signal.SIGKILL)
+                log.close()
+            self.processes.clear()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+_PR_SET_PDEATHSIG = 1
+
+
+def _signal_group(pgid: int, signum: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, signum)
+
+
+def die_with_parent(parent: int) -> Callable[[], None]:
+    """What a server runs before its program: it gets SIGTERM when the supervisor dies, even by
+    SIGKILL (Linux's parent-death signal), and it takes Ctrl-C and SIGTERM again."""
+    libc = ctypes.CDLL(None, use_errno=True) if sys.platform.startswith("linux") else None
+
+    def prepare() -> None:
+        if libc is not None:
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+            if os.getppid() != parent:  # the supervisor died before prctl
+                os._exit(1)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+
+    return prepare
 
 
 @dataclass
@@ -192,18 +238,19 @@ class Servers(Supervisor):
     web_port: int = 8000
     token: str = field(default_factory=default_token)
     with_web: bool = True
+    endpoints: Path = ROOT / "endpoints.yml"
 
     @property
     def rasa_url(self) -> str:
-        return f"http://localhost:{self.rasa_port}"
+        return f"http://{LOCAL_HOST}:{self.rasa_port}"
 
     @property
     def actions_url(self) -> str:
-        return f"http://localhost:{self.actions_port}"
+        return f"http://{LOCAL_HOST}:{self.actions_port}"
 
     @property
     def web_url(self) -> str:
-        return f"http://localhost:{self.web_port}"
+        return f"http://{LOCAL_HOST}:{self.web_port}"
 
     def start(self) -> Servers:
         """Starts the servers and returns once they answer; raises StartupError otherwise."""
@@ -219,20 +266,27 @@ class Servers(Supervisor):
             self.commands["web"] = web_command(self.web_port)
             self.health["web"] = f"{self.web_url}/kiosque"
         self.env.setdefault("BOT_RASA_URL", self.rasa_url)
+        self.env.setdefault(ACTIONS_SECRET_ENV, default_actions_secret())
         self.launch()
         return self
 
     def _endpoints(self) -> Path:
-        """endpoints.yml, pointed at this run's action server port."""
-        source = ROOT / "endpoints.yml"
-        if self.actions_port == 5055:
-            return source
-        target = self.log_dir / f"endpoints-{self.actions_port}.yml"
-        target.write_text(
-            source.read_text(encoding="utf-8").replace("localhost:5055", f"localhost:{self.actions_port}"),
-            encoding="utf-8",
-        )
-        return target
+        return local_endpoints(self.actions_port, self.log_dir, self.endpoints)
+
+
+def local_endpoints(actions_port: int, folder: Path, source: Path = ROOT / "endpoints.yml") -> Path:
+    """endpoints.yml, pointed at this run's action server and sending it the secret of
+    BOT_ACTIONS_SECRET (read by Rasa from the environment: the secret is never written down).
+    endpoints.yml itself stays what the standard Rasa commands expect (docs/contrat.md)."""
+    endpoints = yaml.safe_load(source.read_text(encoding="utf-8"))
+    endpoints["action_endpoint"] = {
+        "url": f"http://{LOCAL_HOST}:{actions_port}/webhook",
+        "headers": {ACTIONS_SECRET_HEADER: "${" + ACTIONS_SECRET_ENV + "}"},
+    }
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"endpoints-{actions_port}.yml"
+    target.write_text(yaml.safe_dump(endpoints, sort_keys=False), encoding="utf-8")
+    return target
 
 
 def main(argv: list[str] | None = None) -> int:

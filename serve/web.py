@@ -20,16 +20,23 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
-import hashlib
 import hmac
+import json
+import logging
+import math
 import os
+import re
+import secrets
 import sys
-from dataclasses import dataclass
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 import aiohttp
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sanic import Sanic, response
+from sanic.exceptions import SanicException
 from sanic.request import Request, RequestParameters
 from sanic.response import HTTPResponse
 
@@ -42,7 +49,7 @@ from bot.demand.events import load, record_search
 from bot.demand.report import build
 from bot.geo import gazetteer
 from bot.jobs import vocabulary
-from bot.messages import french_date, km, modalite_label
+from bot.messages import french_date, km, modalite_label, too_long_answer
 from bot.results import (
     DEFAULT_RADIUS_KM,
     MAX_RADIUS_KM,
@@ -52,12 +59,19 @@ from bot.results import (
     reach_km,
     wider_radii,
 )
+from bot.text import clean_message, too_long
 from bot.wording import say
+from privacy import logs
 
+logger = logging.getLogger(__name__)
 WEB_DIR = config.ROOT / "web"
-MAX_MESSAGE = 5000
 SUMMARY_SESSIONS = 12
 RELAY_RETRY_S = 1.0
+# The widget's conversation ids (web/static/electromob-chat.js, newSenderId): random UUIDs.
+SENDER_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+SESSION_S = 8 * 3600
+LOGIN_TRIES = 5
+LOGIN_WINDOW_S = 60
 REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'"
 
 templates = Environment(loader=FileSystemLoader(WEB_DIR / "templates"), autoescape=select_autoescape(["html"]))
@@ -93,29 +107,89 @@ async def relay(payload: dict) -> list | None:
     return None
 
 
+class StaffSessions:
+    """Sessions of one staff space, kept by this server: a random id per sign-in, valid
+    SESSION_S, revoked by signing out (or by restarting the server)."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+        self._expiry: dict[str, float] = {}
+
+    def open(self) -> str:
+        now = self.clock()
+        self._expiry = {sid: end for sid, end in self._expiry.items() if end > now}
+        session_id = secrets.token_urlsafe(32)
+        self._expiry[session_id] = now + SESSION_S
+        return session_id
+
+    def valid(self, session_id: str) -> bool:
+        end = self._expiry.get(session_id)
+        return end is not None and end > self.clock()
+
+    def revoke(self, session_id: str) -> None:
+        self._expiry.pop(session_id, None)
+
+
+class LoginAttempts:
+    """At most LOGIN_TRIES failed sign-ins per client within LOGIN_WINDOW_S; beyond, every try
+    (even with the right code) waits until the oldest failure leaves the window."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+        self._failures: dict[str, list[float]] = {}
+
+    def wait_s(self, client: str) -> int:
+        """Seconds this client must wait before trying again (0: it may try now)."""
+        now = self.clock()
+        recent = [t for t in self._failures.get(client, []) if t > now - LOGIN_WINDOW_S]
+        if recent:
+            self._failures[client] = recent
+        else:
+            self._failures.pop(client, None)
+        return math.ceil(recent[0] + LOGIN_WINDOW_S - now) if len(recent) >= LOGIN_TRIES else 0
+
+    def failed(self, client: str) -> None:
+        self._failures.setdefault(client, []).append(self.clock())
+
+
+def is_https(request: Request) -> bool:
+    """Served over HTTPS, directly or behind the proxy (deploy/nginx sets X-Forwarded-Proto)."""
+    return request.scheme == "https" or request.headers.get("x-forwarded-proto", "").split(",")[0].strip() == "https"
+
+
+def same_origin(request: Request) -> bool:
+    """A browser's POST comes from this site (or an allowed origin); requests without Origin
+    do not come from another site's page."""
+    origin = request.headers.get("origin")
+    if not origin:
+        return True
+    own = {f"{scheme}://{request.host}" for scheme in ("http", "https")}
+    return origin.rstrip("/") in own | allowed_origins()
+
+
 @dataclass(frozen=True)
 class Space:
     """Pages reserved to staff (the counselors, the Région): each has its own access code, in
-    an environment variable, and its own cookie, valid under its path only."""
+    an environment variable, and its own cookie, valid under its path only, holding a random
+    session id this server keeps (8 h, revocable); sign-ins are rate limited per client and
+    refused from another site's page."""
 
     path: str
     secret_variable: str
     cookie: str
     title: str  # "Espace conseiller"
     code_label: str  # "Code d'accès conseiller"
+    sessions: StaffSessions = field(default_factory=StaffSessions, compare=False, repr=False)
+    attempts: LoginAttempts = field(default_factory=LoginAttempts, compare=False, repr=False)
 
     def secret(self) -> str | None:
         return os.environ.get(self.secret_variable) or None
 
-    def _token(self, secret: str) -> str:
-        return hmac.new(secret.encode(), f"electromob{self.path}".encode(), hashlib.sha256).hexdigest()
-
     def gate(self, request: Request) -> HTTPResponse | None:
         """None when the person is signed in; else the page to show instead."""
-        secret = self.secret()
-        if secret is None:
+        if self.secret() is None:
             return page("espace_ferme.html", status=503, espace=self)
-        if not hmac.compare_digest(request.cookies.get(self.cookie, ""), self._token(secret)):
+        if not self.sessions.valid(request.cookies.get(self.cookie, "")):
             return page("espace_connexion.html", status=401, espace=self, erreur=None)
         return None
 
@@ -123,14 +197,38 @@ class Space:
         secret = self.secret()
         if secret is None:
             return page("espace_ferme.html", status=503, espace=self)
-        typed = request.form.get("secret", "")
+        if not same_origin(request):
+            return page("espace_erreur.html", status=403, espace=self, erreur=say("page_conseiller.origine_refusee"))
+        client = request.remote_addr or request.ip
+        wait = self.attempts.wait_s(client)
+        if wait:
+            erreur = say("page_conseiller.trop_d_essais", secondes=wait)
+            reply = page("espace_connexion.html", status=429, espace=self, erreur=erreur)
+            reply.headers["Retry-After"] = str(wait)
+            return reply
+        typed = request.form.get("secret", "") if request.form else ""
         if not hmac.compare_digest(typed.encode(), secret.encode()):
-            return page("espace_connexion.html", status=401, espace=self, erreur="Code d'accès incorrect.")
+            self.attempts.failed(client)
+            return page("espace_connexion.html", status=401, espace=self, erreur=say("page_conseiller.code_incorrect"))
         reply = response.redirect(self.path)
-        reply.cookies[self.cookie] = self._token(secret)
-        reply.cookies[self.cookie]["httponly"] = True
-        reply.cookies[self.cookie]["samesite"] = "Strict"
+        reply.cookies[self.cookie] = self.sessions.open()
+        cookie = reply.cookies[self.cookie]
+        cookie["httponly"] = True
+        cookie["samesite"] = "Strict"
+        cookie["path"] = self.path
+        cookie["max-age"] = SESSION_S
+        if is_https(request):
+            cookie["secure"] = True
+        return reply
+
+    def logout(self, request: Request) -> HTTPResponse:
+        if not same_origin(request):
+            return page("espace_erreur.html", status=403, espace=self, erreur=say("page_conseiller.origine_refusee"))
+        self.sessions.revoke(request.cookies.get(self.cookie, ""))
+        reply = response.redirect(self.path)
+        reply.cookies[self.cookie] = ""
         reply.cookies[self.cookie]["path"] = self.path
+        reply.cookies[self.cookie]["max-age"] = 0
         return reply
 
 
@@ -159,6 +257,23 @@ def create_app() -> Sanic:
                 "default-src 'self'; script-src 'self'; style-src 'self'; "
                 "img-src 'self' data:; connect-src 'self'; frame-ancestors 'self'",
             )
+
+    @app.exception(Exception)
+    async def error(request: Request, exception: Exception) -> HTTPResponse:
+        # A short French answer, never a trace: HTML for the pages, JSON for /chat.
+        if isinstance(exception, SanicException):
+            status = exception.status_code
+        elif request.path.startswith("/static") and isinstance(exception, (OSError, ValueError)):
+            status = 404  # /static/, a folder under it, a name with a null byte
+        else:
+            logger.error("Erreur des pages web : %s", type(exception).__name__)
+            status = 500
+        key = {404: "introuvable", 405: "methode", 413: "trop_gros"}.get(
+            status, "invalide" if status < 500 else "erreur"
+        )
+        if request.path.startswith("/chat"):
+            return response.json({"erreur": say(f"page_web.{key}")}, status=status)
+        return page("erreur.html", status=status, message=say(f"page_web.{key}"))
 
     @app.get("/")
     async def demo(_request: Request) -> HTTPResponse:
@@ -191,13 +306,24 @@ def create_app() -> Sanic:
                     "Access-Control-Max-Age": "600",
                 }
             )
-        body = request.json if isinstance(request.json, dict) else {}
-        sender, message = str(body.get("sender") or "")[:100], str(body.get("message") or "")[:MAX_MESSAGE]
-        if not sender:
-            return response.json({"erreur": "identifiant de conversation manquant"}, status=400, headers=cors)
+        try:
+            body = json.loads(request.body or b"null")
+        except (ValueError, RecursionError):
+            return response.json({"erreur": say("page_web.invalide")}, status=400, headers=cors)
+        body = body if isinstance(body, dict) else {}
+        sender, message = body.get("sender"), body.get("message")
+        if not isinstance(sender, str) or not SENDER_ID.fullmatch(sender):
+            # The id is the only key to a conversation: one the widget did not make is refused,
+            # never cut or altered (two ids would otherwise share one conversation).
+            return response.json({"erreur": say("page_web.identifiant_invalide")}, status=400, headers=cors)
+        if not isinstance(message, str):
+            return response.json({"erreur": "message manquant"}, status=400, headers=cors)
         metadata = body.get("metadata")
-        metadata = metadata if isinstance(metadata, dict) else {}
-        payload = {"sender": sender, "message": message, "metadata": {"mode": str(metadata.get("mode", "site"))[:20]}}
+        metadata = {"mode": str(metadata.get("mode", "site"))[:20]} if isinstance(metadata, dict) else {"mode": "site"}
+        message = clean_message(message)
+        if too_long(message):
+            return response.json([{"recipient_id": sender, "text": too_long_answer(metadata)}], headers=cors)
+        payload = {"sender": sender, "message": message, "metadata": metadata}
         messages = await relay(payload)
         if messages is None:
             return response.json({"erreur": "assistant indisponible"}, status=502, headers=cors)
@@ -226,6 +352,14 @@ def create_app() -> Sanic:
     @app.post("/region/connexion")
     async def region_login(request: Request) -> HTTPResponse:
         return REGION.login(request)
+
+    @app.post("/conseiller/deconnexion")
+    async def logout(request: Request) -> HTTPResponse:
+        return COUNSELORS.logout(request)
+
+    @app.post("/region/deconnexion")
+    async def region_logout(request: Request) -> HTTPResponse:
+        return REGION.logout(request)
 
     return app
 
@@ -350,7 +484,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     args = parser.parse_args(argv)
-    create_app().run(host=args.host, port=args.port, access_log=False, workers=1)
+    app = create_app()
+    logs.install()  # on the handlers Sanic has just configured
+    app.run(host=args.host, port=args.port, access_log=False, workers=1)
     return 0
 
 

@@ -12,6 +12,7 @@ import os
 import random
 import subprocess
 import sys
+import time
 import uuid
 
 import httpx
@@ -167,6 +168,42 @@ def assistant(tmp_path_factory, trained_model):
     yield servers, client, env
     client.close()
     servers.stop()
+
+
+def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert process.poll() is None, f"the server stopped ({process.returncode})"
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise AssertionError(f"no answer from {url}")
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory):
+    """Base URL of web pages of their own, without the assistant behind (for what does not need it:
+    their sign-in limits and what they answer to odd requests are not shared with other tests)."""
+    port = free_port()
+    log = open(tmp_path_factory.mktemp("pages") / "web.log", "wb")  # noqa: SIM115 (closed below)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "serve.web", "--port", str(port)],
+        cwd=ROOT,
+        env={**os.environ, "BOT_CONSEILLER_SECRET": COUNSELOR_SECRET},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(f"{url}/kiosque", process)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        log.close()
 
 
 @pytest.fixture(scope="session")

@@ -64,7 +64,6 @@ def test_action_server_answers_are_checked_against_rasas_schema():
 
 def _log_failure(level: int) -> str:
     import io
-    import logging
 
     from sqlalchemy.exc import OperationalError
 
@@ -94,5 +93,54 @@ def test_standard_logs_keep_the_error_but_not_the_data_below_debug():
     assert "06 12 34 56 78" not in written and "Traceback" not in written
 
 
-def test_debug_logs_keep_everything_for_whoever_turns_them_on():
-    assert "06 12 34 56 78" in _log_failure(logging.DEBUG)
+def test_debug_logs_keep_the_traceback_but_no_phone_number():
+    written = _log_failure(logging.DEBUG)
+    assert "Traceback" in written and "06 12 34 56 78" not in written
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "06 12 34 56 78",
+        "0612345678",
+        "+33 6 12 34 56 78",
+        "+33612345678",
+        "06.12.34.56.78",
+        "06-12-34-56-78",
+        "camille.dupont+emploi@example.org",
+    ],
+)
+def test_every_way_of_writing_a_phone_or_an_email_is_masked(text):
+    from privacy.logs import scrub
+
+    assert scrub(f"appelez-moi au {text} svp") == "appelez-moi au [masqué] svp"
+
+
+def test_nested_personal_values_and_tracebacks_with_locals_are_masked(capsys):
+    saved = structlog.get_config()
+    structlog.configure(
+        processors=[
+            structlog.dev.set_exc_info,
+            structlog.processors.dict_tracebacks,
+            structlog.processors.JSONRenderer(),
+        ]
+    )
+    try:
+        log_privacy.install()
+        contact = "camille@example.org"  # a local variable of the failing frame
+        try:
+            raise ValueError(f"bad contact {contact}")
+        except ValueError:
+            structlog.get_logger().exception(
+                "processor.failure",
+                sender_id="abc",
+                tracker={"events": [{"text": "zoé"}], "slots": {"contact": contact}},
+                details=[{"latest_message": {"text": "x"}}, "appelez le 0612345678"],
+            )
+    finally:
+        structlog.configure(**saved)
+    written = capsys.readouterr().out
+    line = json.loads(written.strip())
+    assert "camille" not in written and "0612345678" not in written and "zoé" not in written
+    assert line["error"] == "ValueError" and line["sender_id"] == "abc"
+    assert line["tracker"] == {"events": "[masqué]", "slots": "[masqué]"}

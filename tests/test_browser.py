@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from bot.config import ROOT
+from bot.text import MESSAGE_MAX_CHARS
 from tests.conftest import COUNSELOR_SECRET, cli_search
 
 pytestmark = pytest.mark.browser
@@ -175,7 +176,7 @@ def test_counselor_search_and_printable_summary(page, web, assistant):
     page.locator("#metier").fill("H2703")
     page.locator("#commune").fill("Hénin-Beaumont")
     page.locator("#rayon").fill("25")
-    page.locator("button[type=submit]").click()
+    page.get_by_role("button", name="Chercher").click()
     rows = page.locator("#sessions tbody tr")
     expected = cli_search(env, "--rome", "H2703", "--commune", "Hénin-Beaumont", "--rayon", "25")
     expect(rows).to_have_count(len(expected))
@@ -278,3 +279,11 @@ def test_the_quoted_failures_of_real_conversations_end_well_in_the_widget(browse
     page, context = conversation("je suis en 3ème et je voudrais être pilote de ligne")
     assert " tu " in f" {page.locator('#emchat-log').inner_text()} ".replace("\n", " ") or "ton" in last_answer(page)
     context.close()
+
+
+def test_the_widget_cuts_a_long_message_at_the_servers_limit_without_splitting_a_character(page, web):
+    page.goto(f"{web}/")
+    page.locator("#emchat-launcher").click()
+    page.locator("#emchat-input").fill("a" + "🔋" * MESSAGE_MAX_CHARS)  # 4,001 UTF-16 units
+    kept = page.evaluate("document.querySelector('#emchat-input').value")
+    assert kept == "a" + "🔋" * (MESSAGE_MAX_CHARS - 1), "2,000 characters, every emoji whole"

@@ -28,6 +28,7 @@ K8S_VAR = re.compile(r"^\$\([A-Z][A-Z0-9_]*\)$")
 # Secret); the containers read them and the catalog URL built with one of them.
 SECRETS = {
     "BOT_RASA_TOKEN",
+    "BOT_ACTIONS_SECRET",
     "BOT_TRACKER_DB_PASSWORD",
     "BOT_REDIS_PASSWORD",
     "BOT_CONSEILLER_SECRET",
@@ -38,7 +39,7 @@ SECRET_FLAGS = {"--auth-token", "--requirepass"}
 URL_PASSWORD = re.compile(r"^[a-z0-9+]+://(?:\$\{[^}]*\}|[^:@/]*):(\$\{[^}]*\}|[^@]*)@")
 # How each role other than the Rasa server starts (entrypoint + command).
 ROLE_PREFIXES = {
-    "actions": ["rasa", "run", "actions"],
+    "actions": ["python", "-m", "serve.action_server"],
     "web": ["python", "-m", "serve.web"],
     "catalog-refresh": ["python", "-m", "bot", "catalog", "refresh"],
     "retention": ["python", "-m", "serve", "conversations", "purge"],
@@ -190,6 +191,7 @@ def nginx_location_upstream(path: str) -> str:
 def test_endpoints_production_reads_the_documented_variables():
     assert endpoint_variables() == {
         "BOT_ACTION_URL",
+        "BOT_ACTIONS_SECRET",
         "BOT_TRACKER_DB_HOST",
         "BOT_TRACKER_DB_PORT",
         "BOT_TRACKER_DB_NAME",
@@ -223,7 +225,7 @@ def test_every_k8s_rasa_container_gets_every_endpoint_variable():
 @pytest.mark.parametrize(
     "role, needed",
     [
-        ("actions", {"BOT_DATABASE_URL"}),
+        ("actions", {"BOT_DATABASE_URL", "BOT_ACTIONS_SECRET"}),
         (
             "web",
             {"BOT_DATABASE_URL", "BOT_RASA_URL", "BOT_ALLOWED_ORIGINS", "BOT_CONSEILLER_SECRET", "BOT_REGION_SECRET"},
@@ -556,8 +558,6 @@ def test_commands_refer_to_files_that_exist():
             # The model is the one the image trains: rasa train --fixed-model-name model --out models
             assert option(cmd, "--model") == "models/model.tar.gz", where
             assert re.search(r"rasa train --fixed-model-name model --out models", dockerfile)
-        elif has_role(cmd, "actions"):
-            assert (ROOT / option(cmd, "--actions") / "__init__.py").is_file(), where
         elif cmd[:2] == ["python", "-m"]:
             module = ROOT / cmd[2].replace(".", "/")
             assert module.with_suffix(".py").is_file() or (module / "__main__.py").is_file(), where

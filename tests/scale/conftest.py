@@ -133,12 +133,15 @@ async def converse(
     client: httpx.AsyncClient, messages: list[str], sender: str | None = None, pause_s: float = 0.0
 ) -> Transcript:
     from addons.http_guard import APOLOGY
+    from bot.messages import unavailable_answer
 
     transcript = Transcript(sender or f"scale-{uuid.uuid4().hex[:12]}")
     for message in messages:
         answer, reason = await post(client, transcript.sender, message)
         if answer is None:
             transcript.failed.append((message, reason))
+        elif any(m.get("text") == unavailable_answer({}) for m in answer):
+            transcript.failed.append((message, "indisponible"))  # not handled: the database is down
         elif not answer or any(m.get("text") == APOLOGY for m in answer):
             transcript.failed.append((message, "excuse"))
             transcript.sent.append(message)

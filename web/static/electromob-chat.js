@@ -22,7 +22,9 @@
 
   const DEFAULT_TITLE = "Assistant Electro'Mob";
   const ERROR_TEXT = "Désolé, l'assistant ne répond pas pour le moment. Réessayez dans un instant.";
-  const MAX_INPUT = 1000;
+  // The server's limit (bot/text.py), in characters (code points), never in UTF-16 units: an
+  // emoji is never cut in half.
+  const MAX_INPUT = 2000;
   const MAX_HISTORY = 100;
   const TIMEOUT_MS = 35000; // a little more than the relay's own 30 s, so its answer wins
   const SENDER_KEY = "emchat.sender";
@@ -116,6 +118,12 @@
     return "dates à confirmer";
   }
 
+  /** The first `count` characters of `text`, counted in code points: a pair is never split. */
+  function firstCharacters(text, count) {
+    const characters = Array.from(text);
+    return characters.length > count ? characters.slice(0, count).join("") : text;
+  }
+
   function newSenderId() {
     const cryptoApi = window.crypto;
     if (cryptoApi && typeof cryptoApi.randomUUID === "function") {
@@ -151,7 +159,8 @@
 
   function storedSender() {
     const value = readStored(SENDER_KEY);
-    if (value && /^[A-Za-z0-9-]{8,100}$/.test(value)) return value;
+    // The relay (/chat) takes only the ids newSenderId makes: lowercase random UUIDs.
+    if (value && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(value)) return value;
     const fresh = newSenderId();
     writeStored(SENDER_KEY, fresh);
     return fresh;
@@ -286,7 +295,10 @@
       input.id = "emchat-input";
       input.type = "text";
       input.name = "message";
-      input.maxLength = MAX_INPUT;
+      input.addEventListener("input", () => {
+        const kept = firstCharacters(input.value, MAX_INPUT);
+        if (kept !== input.value) input.value = kept;
+      });
       input.autocomplete = "off";
       input.setAttribute("enterkeyhint", "send");
       input.placeholder = "Ex. : cariste à Lens";
@@ -613,7 +625,7 @@
   }
 
   function submitInput() {
-    const text = input.value.slice(0, MAX_INPUT);
+    const text = firstCharacters(input.value, MAX_INPUT);
     if (!text.trim()) return;
     input.value = "";
     send(text.trim(), text.trim(), { restore: text });
