@@ -42,13 +42,13 @@ from bot.wording import say
 
 # Questions: answered by their own actions, then the search goes on if the message also said
 # something about the person ("je suis à Lens, qui paie la formation ?").
-QUESTION_INTENTS = {"ask_job_details", "ask_funding", "ask_employers", "ask_training_details"}
+QUESTION_INTENTS = {"ask_job_details", "ask_funding", "ask_employers", "ask_training_details", "faq"}
 # A question intent the classifier is not sure of, in a message full of facts, is a statement of facts.
 QUESTION_CONFIDENCE = 0.6
 # Requests that keep the facts said but do not lead to the search.
 NO_SEARCH_INTENTS = {"request_counselor", "delete_my_data", "goodbye", "more_results"}
 # A job named in these is asked about, not wanted, unless the words say so ("je voudrais devenir…").
-JOB_QUESTION_INTENTS = {"ask_job_details", "ask_jobs"}
+JOB_QUESTION_INTENTS = {"ask_job_details", "ask_jobs", "faq"}
 # While a question of the form is pending, these are answers to it, understood or not.
 ANSWER_INTENTS = {"inform", "search_training", "search_sessions", "nlu_fallback", "affirm", "deny", "out_of_scope"}
 MAX_OPTIONS = 6
