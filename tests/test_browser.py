@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
+from bot import savoirs
 from bot.config import ROOT
 from tests.conftest import COUNSELOR_SECRET, cli_search
 
@@ -278,3 +279,22 @@ def test_the_quoted_failures_of_real_conversations_end_well_in_the_widget(browse
     page, context = conversation("je suis en 3ème et je voudrais être pilote de ligne")
     assert " tu " in f" {page.locator('#emchat-log').inner_text()} ".replace("\n", " ") or "ton" in last_answer(page)
     context.close()
+
+
+def test_a_question_after_the_session_cards_is_answered_for_those_sessions(page, web, assistant):
+    _, _, env = assistant
+    page.goto(f"{web}/")
+    page.locator("#emchat-launcher").click()
+    expect(bot_messages(page).first).to_contain_text("Bonjour", timeout=ANSWER_TIMEOUT_MS)
+    send(page, "DE bac Lens N1101 30km")
+    cards = page.locator(".emchat-card")
+    expect(cards.first).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+    shown = cli_search(env, "--rome", "N1101", "--insee", "62498", "--rayon", "30")[:5]
+    send(page, "ça dure combien de temps ?")
+    answer = bot_messages(page).last
+    expect(answer).to_contain_text("Voici ce que les organismes ont publié")
+    for session in shown:
+        expect(answer).to_contain_text(f"{session['intitule']} ({session['organisme']}")
+    send(page, "c'est ouvert aux femmes ?")
+    expect(bot_messages(page).last).to_contain_text(savoirs.answer("femmes"))
+    assert_accessible(page, "/ (a question of the knowledge base after the sessions)")
