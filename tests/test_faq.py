@@ -136,8 +136,11 @@ def test_questions_are_told_from_other_messages(text, question):
 
 
 def test_selected_topic_reads_the_response_selector():
-    assert selected_topic(faq_message("x", "femmes", 0.8)) == ("femmes", 0.8)
+    topic, confidence = selected_topic(faq_message("x", "femmes", 0.8))
+    assert topic == "femmes" and confidence == pytest.approx(0.8 * 0.9)  # topic within faq × faq
     assert selected_topic({"text": "x"}) == (None, 0.0)
+    other = {**faq_message("x", "femmes", 0.8), "intent": {"name": "nlu_fallback", "confidence": 0.9}}
+    assert selected_topic(other) == (None, 0.0)
 
 
 def test_action_answers_the_topic_with_its_follow_up():
@@ -195,6 +198,10 @@ def test_facts_and_a_question_get_both():
     text = "je suis au chômage, j'habite à Lens et je veux devenir cariste, c'est gratuit ?"
     slots = slots_set(run(ActionValidateSlotMappings(), tracker(text, intent="faq"))[1])
     assert slots["statut"] == "demandeur_emploi" and slots["commune"] == "62498" and slots["metier"] == "N1101"
+    assert slots["suite"] == "repondre_et_chercher"
+    text = "je veux devenir cariste à Lens, ça dure combien de temps ?"
+    slots = slots_set(run(ActionValidateSlotMappings(), tracker(text, intent="faq"))[1])
+    assert slots["commune"] == "62498" and slots["metier"] == "N1101"
     assert slots["suite"] == "repondre_et_chercher"
     assert re.fullmatch(r"[A-Z]\d{4}", slots["metier"])
 
