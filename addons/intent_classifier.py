@@ -12,7 +12,7 @@ Retrieval intents: each topic of `faq` is a class of its own beside the other in
 ("c'est quoi le CACES ?" is weighed against ask_training_details topic by topic, not as one big
 faq class), then the topics add up to the intent `faq`, and the best topic is given the way
 Rasa's ResponseSelector gives it (`response_selector.faq.response`: intent_response_key and its
-confidence within faq). Measured better and faster than a ResponseSelector on the held-out
+confidence within faq). Measured better than a ResponseSelector on the held-out
 questions (docs/benchmarks.md, « Questions de la base de savoirs »).
 
 The class keeps Rasa's name so that the recipe treats it as the same component
