@@ -22,6 +22,7 @@ from actions.common import (
 from bot import discovery
 from bot.buttons import is_pressed
 from bot.contract import STATUTS
+from bot.faq import is_question
 from bot.geo import Commune, gazetteer
 from bot.jobs import Metier, vocabulary
 from bot.kiosk import audience, kiosk_jobs
@@ -153,7 +154,8 @@ def _what_follows(tracker: Tracker, intent: str | None, facts: Facts, wants_job:
     the question is answered, then the search goes on; "rien": the intent decides alone."""
     if not facts.any() or intent in NO_SEARCH_INTENTS:
         return "rien"
-    if intent in QUESTION_INTENTS and confidence_of(tracker) >= QUESTION_CONFIDENCE:
+    asks = intent != "faq" or is_question(text_of(tracker))  # "pardon, j'habite à Béthune" asks nothing
+    if intent in QUESTION_INTENTS and confidence_of(tracker) >= QUESTION_CONFIDENCE and asks:
         # "qui recrute à Douai ?" is a question, not a search, unless the search is under way, the
         # message is a complete request or says which job the person wants ("je veux être cariste").
         searching = tracker.active_loop.get("name") == "profile_form" or tracker.get_slot("profil_complet")

@@ -283,3 +283,10 @@ def test_the_readme_lists_every_topic():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     listed = readme.split("<!-- sujets :", 1)[1].split("<!-- fin des sujets -->", 1)[0].splitlines()[1:]
     assert [line for line in listed if line] == [f"- {t.titre} (`{t.id}`)" for t in savoirs.topics()]
+
+
+def test_facts_without_a_question_are_a_correction_whatever_the_topic_guessed():
+    text = "ah non pardon, je me suis trompé, j'habite à béthune"
+    state = tracker(text, intent="faq", slots={**PROFILE, "profil_complet": True})
+    slots = slots_set(run(ActionValidateSlotMappings(), state)[1])
+    assert slots["commune"] == "62119" and slots["suite"] == "chercher"
