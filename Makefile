@@ -9,9 +9,9 @@ INSTALLED := $(VENV)/.installed
 DEMO_CATALOG := data/catalog/demo-electromob.lheo.xml
 MODEL := models/model.tar.gz
 # `rasa train` reads every training file under data/ (nlu, rules, stories…); data/reference and
-# data/catalog are read by the code at run time, not by training. The folders are listed too: a
-# file removed or added changes its folder.
-TRAINING_DATA := config.yml domain.yml $(shell find data -mindepth 1 -path data/reference -prune -o -path data/catalog -prune \
+# data/catalog are read by the code at run time, not by training, except the knowledge base
+# (addons/savoirs_importer.py). The folders are listed too: a file removed or added changes its folder.
+TRAINING_DATA := config.yml domain.yml data/reference/savoirs.yml $(shell find data -mindepth 1 -path data/reference -prune -o -path data/catalog -prune \
 	-o -type d -print -o -type f \( -name '*.yml' -o -name '*.yaml' \) -print)
 RASA := $(BIN)/rasa
 # Rasa would otherwise try to send usage data and crash reports over the network.

@@ -6,7 +6,7 @@ here, when the server starts, rather than during the first conversation, which w
 otherwise wait for it (docs/benchmarks.md).
 """
 
-from actions import counselor, fallback, info, profile, results  # noqa: F401
+from actions import counselor, fallback, faq, info, profile, results  # noqa: F401
 from bot.geo import gazetteer
 from bot.jobs import vocabulary
 from privacy import logs

@@ -1,4 +1,5 @@
-"""When a message is not understood: say so kindly, suggest what the assistant can do."""
+"""When a message is not understood: say so kindly, suggest what the assistant can do; a question
+the assistant cannot answer gets an honest "je ne sais pas répondre à cela" and a counselor."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from rasa_sdk.events import UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import Reply, text_of
+from bot.faq import COUNSELOR, is_question
 
 _ENGLISH = frozenset(
     "the is are you what how where when which can could would please hello hi thanks training job jobs "
@@ -37,6 +39,12 @@ class ActionDefaultFallback(Action):
             key = "incompris.anglais"
         elif not any(c.isalnum() for c in text):
             key = "incompris.sans_mots"
+        elif is_question(text):
+            if reply.audience.kiosk:
+                reply.say("faq.je_ne_sais_pas_borne", buttons=reply.menu())
+            else:
+                reply.say("faq.je_ne_sais_pas", buttons=[reply.button(*COUNSELOR)])
+            return [UserUtteranceReverted()]
         else:
             key = "incompris.reformuler"
         reply.say(key, buttons=reply.menu())

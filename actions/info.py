@@ -83,8 +83,14 @@ class ActionBotChallenge(Say):
 
 
 class ActionOutOfScope(Say):
+    """ "Je ne sais pas répondre à cela", what the assistant does, and a counselor."""
+
     action, key = "action_out_of_scope", "hors_sujet"
-    buttons = (("bouton.decouvrir_metiers", "ask_jobs"), ("bouton.trouver_formation", "search_training"))
+    buttons = (
+        ("bouton.decouvrir_metiers", "ask_jobs"),
+        ("bouton.trouver_formation", "search_training"),
+        ("bouton.conseiller", "request_counselor"),
+    )
 
 
 class ActionWhatNext(Say):

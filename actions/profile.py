@@ -22,6 +22,7 @@ from actions.common import (
 from bot import discovery
 from bot.buttons import is_pressed
 from bot.contract import STATUTS
+from bot.faq import is_question
 from bot.geo import Commune, gazetteer
 from bot.jobs import Metier, vocabulary
 from bot.kiosk import audience, kiosk_jobs
@@ -42,13 +43,13 @@ from bot.wording import say
 
 # Questions: answered by their own actions, then the search goes on if the message also said
 # something about the person ("je suis à Lens, qui paie la formation ?").
-QUESTION_INTENTS = {"ask_job_details", "ask_funding", "ask_employers", "ask_training_details"}
+QUESTION_INTENTS = {"ask_job_details", "ask_funding", "ask_employers", "ask_training_details", "faq"}
 # A question intent the classifier is not sure of, in a message full of facts, is a statement of facts.
 QUESTION_CONFIDENCE = 0.6
 # Requests that keep the facts said but do not lead to the search.
 NO_SEARCH_INTENTS = {"request_counselor", "delete_my_data", "goodbye", "more_results"}
 # A job named in these is asked about, not wanted, unless the words say so ("je voudrais devenir…").
-JOB_QUESTION_INTENTS = {"ask_job_details", "ask_jobs"}
+JOB_QUESTION_INTENTS = {"ask_job_details", "ask_jobs", "faq"}
 # While a question of the form is pending, these are answers to it, understood or not.
 ANSWER_INTENTS = {"inform", "search_training", "search_sessions", "nlu_fallback", "affirm", "deny", "out_of_scope"}
 MAX_OPTIONS = 6
@@ -153,7 +154,8 @@ def _what_follows(tracker: Tracker, intent: str | None, facts: Facts, wants_job:
     the question is answered, then the search goes on; "rien": the intent decides alone."""
     if not facts.any() or intent in NO_SEARCH_INTENTS:
         return "rien"
-    if intent in QUESTION_INTENTS and confidence_of(tracker) >= QUESTION_CONFIDENCE:
+    asks = intent != "faq" or is_question(text_of(tracker))  # "pardon, j'habite à Béthune" asks nothing
+    if intent in QUESTION_INTENTS and confidence_of(tracker) >= QUESTION_CONFIDENCE and asks:
         # "qui recrute à Douai ?" is a question, not a search, unless the search is under way, the
         # message is a complete request or says which job the person wants ("je veux être cariste").
         searching = tracker.active_loop.get("name") == "profile_form" or tracker.get_slot("profil_complet")

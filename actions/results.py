@@ -131,3 +131,14 @@ class ActionMoreSessions(Action):
         reply.send(sessions_text(metier, commune, radius, page, page_number * PAGE_SIZE, total, reply.register))
         reply.payload(sessions_payload(metier, commune, radius, page))
         return [SlotSet("page", page_number + 1)]
+
+
+async def shown_sessions(tracker: Tracker) -> list[dict]:
+    """The page of sessions shown last (slot `page`: the number of pages shown), for the same
+    criteria; none when no session was shown."""
+    metier, commune = profile_metier(tracker), profile_commune(tracker)
+    pages = int(tracker.get_slot("page") or 0)
+    if not metier or not commune or pages == 0:
+        return []
+    sessions = await blocking(find_sessions, catalog(), metier.rome, commune, profile_radius(tracker), config.today())
+    return sessions[(pages - 1) * PAGE_SIZE : pages * PAGE_SIZE]

@@ -27,8 +27,11 @@ MAX_CHARS = 600
 REGISTRES = ("vous", "tu")
 # What an answer can take from the sessions shown (see the header of savoirs.yml).
 SESSION_FACTS = ("duree", "dates", "lieu", "places", "niveau", "conditions", "contact", "modalite", "rythme")
+# What an answer may offer next (bot/faq.py turns it into a button): a search, the jobs, funding,
+# the employers, a counselor.
+SUITES = ("chercher", "metiers", "financement", "employeurs", "conseiller")
 
-_TOPIC_KEYS = {"id", "titre", "vous", "tu", "selon_sessions", "sources"}
+_TOPIC_KEYS = {"id", "titre", "vous", "tu", "selon_sessions", "suite", "sources"}
 _REQUIRED_TOPIC_KEYS = ("id", "titre", "vous", "sources")
 _SOURCE_KEYS = {"url", "verifie_le", "appuie", "montants"}
 _ID = re.compile(r"[a-z][a-z0-9_]*")
@@ -70,6 +73,7 @@ class Topic:
     tu: str | None  # the kiosk's answer for pupils; None when the topic is not for them
     selon_sessions: tuple[str, ...]  # facts to take from the sessions shown, in SESSION_FACTS
     sources: tuple[Source, ...]
+    suite: str | None = None  # what the answer offers next, in SUITES
 
     def answer(self, registre: str = "vous") -> str | None:
         """The answer in a register; None for "tu" when the topic has no pupil version."""
@@ -167,6 +171,7 @@ def _topic(path: Path, number: int, raw: object) -> Topic:
         tu=tu,
         selon_sessions=_session_facts(where, raw.get("selon_sessions")),
         sources=checked_sources,
+        suite=_suite(where, raw.get("suite")),
     )
 
 
@@ -199,6 +204,14 @@ def _session_facts(where: str, value: object) -> tuple[str, ...]:
     if len(set(value)) != len(value):
         raise SavoirsError(f"{where} : « selon_sessions » : valeur en double")
     return tuple(value)
+
+
+def _suite(where: str, value: object) -> str | None:
+    if value is None:
+        return None
+    if value not in SUITES:
+        raise SavoirsError(f"{where} : « suite » inconnue : {value} (attendu : {', '.join(SUITES)})")
+    return str(value)
 
 
 def _source(where: str, raw: object) -> Source:

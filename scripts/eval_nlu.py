@@ -3,8 +3,10 @@
 For each pipeline (config.yml, and tests/nlu/config-rasa-default.yml without spaCy):
 trains an NLU model on data/nlu and tests it on the held-out set (tests/nlu/heldout.yml),
 then runs a cross-validation on data/nlu. Then runs the test stories on the trained
-assistant. Writes the reports under --out and prints the side-by-side summary (intent
-macro-F1, entity F1 per entity, confusions) with the ratio ours / default.
+assistant, and the held-out questions of the knowledge base (tests/nlu/savoirs_heldout.yml)
+through its NLU: the share that gets the answer of its topic. Writes the reports under --out
+and prints the side-by-side summary (intent macro-F1, entity F1 per entity, confusions) with
+the ratio ours / default.
 
     python scripts/eval_nlu.py [--folds 3] [--epochs N] [--model models/model.tar.gz] [--out reports/eval]
 
@@ -36,6 +38,7 @@ PIPELINES = {
 }
 SLUGS = {"notre pipeline": "ours", "défaut de Rasa": "rasa-default"}
 HELDOUT = ROOT / "tests" / "nlu" / "heldout.yml"
+FAQ_HELDOUT = ROOT / "tests" / "nlu" / "savoirs_heldout.yml"
 STORIES = ROOT / "tests" / "test_stories.yml"
 
 
@@ -89,6 +92,38 @@ def evaluate(name: str, config: Path, folds: int, epochs: int | None, out: Path)
     }
 
 
+def faq_topics(model: Path) -> dict:
+    """The held-out questions of the knowledge base (tests/nlu/savoirs_heldout.yml) through the
+    trained assistant's NLU: how many get the answer of their topic (intent faq, topic chosen
+    by the ResponseSelector with at least bot.faq.FAQ_CONFIDENCE), and the misses."""
+    import asyncio
+
+    from rasa.core.agent import Agent
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    from actions.faq import selected_topic
+    from bot.faq import FAQ_CONFIDENCE
+
+    agent = Agent.load(str(model))
+    questions = load_data(str(FAQ_HELDOUT)).intent_examples
+    misses = []
+    for question in questions:
+        parsed = asyncio.run(agent.parse_message(question.get("text")))
+        topic, confidence = selected_topic(parsed)
+        intent = (parsed.get("intent") or {}).get("name")
+        expected = question.get_full_intent().split("/", 1)[1]
+        if intent != "faq" or topic != expected or confidence < FAQ_CONFIDENCE:
+            got = f"faq/{topic} ({confidence:.2f})" if intent == "faq" else str(intent)
+            misses.append({"question": question.get("text"), "attendu": expected, "obtenu": got})
+    total = len(questions)
+    return {
+        "questions": total,
+        "justes": total - len(misses),
+        "exactitude": (total - len(misses)) / total,
+        "erreurs": misses,
+    }
+
+
 def stories(model: Path, out: Path) -> dict:
     """`rasa test core` on the test stories: how many conversations are predicted entirely right."""
     target = out / "stories"
@@ -125,6 +160,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name} : entraînement, jeu tenu à part, validation croisée en {args.folds} plis…", flush=True)
         runs[name] = evaluate(name, config, args.folds, args.epochs, args.out)
     dialogue = stories(args.model, args.out)
+    print("questions de la base de savoirs : jeu tenu à part sur le modèle entraîné…", flush=True)
+    savoirs = faq_topics(args.model)
     ours, default = PIPELINES
     tables = {}
     for kind, label in (("heldout", "jeu tenu à part"), ("cv", f"validation croisée ({args.folds} plis)")):
@@ -146,6 +183,14 @@ def main(argv: list[str] | None = None) -> int:
         f"Histoires de test (`rasa test core`) : {dialogue['stories'] - dialogue['stories_failed']} sur "
         f"{dialogue['stories']} entièrement justes ; exactitude des actions "
         f"{100 * (dialogue['action_accuracy'] or 0):.1f} %.",
+        "",
+        f"Questions de la base de savoirs (`tests/nlu/savoirs_heldout.yml`, modèle {args.model.name}) : "
+        f"{savoirs['justes']} sur {savoirs['questions']} reçoivent la réponse de leur sujet, "
+        f"soit {100 * savoirs['exactitude']:.1f} %.",
+        *(
+            f"- « {miss['question']} » : {miss['attendu']} attendu, {miss['obtenu']} obtenu"
+            for miss in savoirs["erreurs"]
+        ),
     ]
     text = "\n".join(lines) + "\n"
     print(text)
@@ -157,6 +202,7 @@ def main(argv: list[str] | None = None) -> int:
                 "epochs": args.epochs,
                 "folds": args.folds,
                 "stories": dialogue,
+                "savoirs": savoirs,
                 "training_s": {n: r["training_s"] for n, r in runs.items()},
             },
             ensure_ascii=False,

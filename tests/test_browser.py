@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
+from bot import savoirs
 from bot.config import ROOT
 from bot.text import MESSAGE_MAX_CHARS
 from tests.conftest import COUNSELOR_SECRET, cli_search
@@ -287,3 +288,22 @@ def test_the_widget_cuts_a_long_message_at_the_servers_limit_without_splitting_a
     page.locator("#emchat-input").fill("a" + "🔋" * MESSAGE_MAX_CHARS)  # 4,001 UTF-16 units
     kept = page.evaluate("document.querySelector('#emchat-input').value")
     assert kept == "a" + "🔋" * (MESSAGE_MAX_CHARS - 1), "2,000 characters, every emoji whole"
+
+
+def test_a_question_after_the_session_cards_is_answered_for_those_sessions(page, web, assistant):
+    _, _, env = assistant
+    page.goto(f"{web}/")
+    page.locator("#emchat-launcher").click()
+    expect(bot_messages(page).first).to_contain_text("Bonjour", timeout=ANSWER_TIMEOUT_MS)
+    send(page, "DE bac Lens N1101 30km")
+    cards = page.locator(".emchat-card")
+    expect(cards.first).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+    shown = cli_search(env, "--rome", "N1101", "--insee", "62498", "--rayon", "30")[:5]
+    send(page, "ça dure combien de temps ?")
+    answer = bot_messages(page).last
+    expect(answer).to_contain_text("Voici ce que les organismes ont publié")
+    for session in shown:
+        expect(answer).to_contain_text(f"{session['intitule']} ({session['organisme']}")
+    send(page, "c'est ouvert aux femmes ?")
+    expect(bot_messages(page).last).to_contain_text(savoirs.answer("femmes"))
+    assert_accessible(page, "/ (a question of the knowledge base after the sessions)")

@@ -98,3 +98,64 @@ def formation_details(engine: Engine, formation_id: str, source: str | None = No
     details["actions"] = [dict(x._mapping) for x in actions]
     details["financeurs"] = funders
     return details
+
+
+def session_facts(engine: Engine, sessions: list[dict]) -> list[dict]:
+    """What the catalog says of each session shown (session objects of the search), in the same
+    order: hours, dates, the place of the session's town, places and recruitment state, entry
+    level, access conditions, the provider's contact, teaching mode and rhythm. Numeros are unique
+    within a source only: as in formation_details, the first source by name."""
+    s, a, f, o, src, p = m.session, m.action, m.formation, m.organisme, m.source, m.lieu
+    facts = []
+    with engine.connect() as conn:
+        for shown in sessions:
+            row = conn.execute(
+                select(
+                    s.c.source_id,
+                    s.c.places,
+                    s.c.etat_recrutement,
+                    a.c.heures,
+                    f.c.heures.label("heures_formation"),
+                    a.c.modalite_enseignement,
+                    a.c.conditions,
+                    a.c.rythme,
+                    f.c.niveau_entree,
+                    o.c.telephone,
+                    o.c.courriel,
+                    o.c.web,
+                )
+                .join(a, and_(a.c.source_id == s.c.source_id, a.c.id == s.c.action_id))
+                .join(f, and_(f.c.source_id == a.c.source_id, f.c.id == a.c.formation_id))
+                .join(o, and_(o.c.source_id == f.c.source_id, o.c.id == f.c.organisme_id))
+                .join(src, src.c.id == s.c.source_id)
+                .where(
+                    s.c.id == shown["session_id"],
+                    s.c.action_id == shown["action_id"],
+                    a.c.formation_id == shown["formation_id"],
+                )
+                .order_by(src.c.nom)
+            ).first()
+            if row is None:
+                continue
+            places = conn.execute(
+                select(p.c.nom, p.c.adresse, p.c.code_postal, p.c.ville, p.c.insee)
+                .where(p.c.source_id == row.source_id, p.c.action_id == shown["action_id"])
+                .order_by(p.c.id)
+            ).all()
+            here = next((x for x in places if shown.get("commune") and x.insee == shown["commune"]), None)
+            place = here or (places[0] if places else None)
+            facts.append(
+                {
+                    **shown,
+                    "heures": row.heures or row.heures_formation,
+                    "etat_recrutement": row.etat_recrutement,
+                    "niveau_entree": row.niveau_entree,
+                    "conditions": row.conditions,
+                    "rythme": row.rythme,
+                    "contact": [value for value in (row.telephone, row.courriel, row.web) if value],
+                    "adresse": [x for x in (place.nom, place.adresse, place.code_postal, place.ville) if x]
+                    if place
+                    else [],
+                }
+            )
+    return facts
