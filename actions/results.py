@@ -140,5 +140,7 @@ async def shown_sessions(tracker: Tracker) -> list[dict]:
     pages = int(tracker.get_slot("page") or 0)
     if not metier or not commune or pages == 0:
         return []
-    sessions = await blocking(find_sessions, catalog(), metier.rome, commune, profile_radius(tracker), config.today())
-    return sessions[(pages - 1) * PAGE_SIZE : pages * PAGE_SIZE]
+    page, _ = await blocking(
+        sessions_page, catalog(), metier.rome, commune, profile_radius(tracker), config.today(), pages - 1
+    )
+    return page
