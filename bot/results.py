@@ -10,6 +10,7 @@ import math
 from sqlalchemy.engine import Engine
 
 from bot.catalog.search import search_sessions
+from bot.criteria import Criteria
 from bot.geo import Commune
 
 # One rule for the radius everywhere: the chat, the counselor page, the command line, domain.yml.
@@ -22,16 +23,39 @@ NEAREST_SEARCH_KM = 400  # far enough to find the nearest session anywhere in th
 WIDER_CHOICES = 2
 
 
-def find_sessions(engine: Engine, rome: str, commune: Commune, radius_km: float, today: dt.date) -> list[dict]:
-    """Every eligible session of the job within the radius, in the contract's order, as session
-    objects."""
-    hits = search_sessions(engine, rome, commune.lat, commune.lon, radius_km, today)
+def find_sessions(
+    engine: Engine, rome: str, commune: Commune, radius_km: float, today: dt.date, criteria: Criteria | None = None
+) -> list[dict]:
+    """Every eligible session of the job within the radius that meets the criteria, in the
+    contract's order, as session objects."""
+    hits = search_sessions(engine, rome, commune.lat, commune.lon, radius_km, today, criteria=criteria)
     return [hit.as_json() for hit in hits]
 
 
-def nearest_session(engine: Engine, rome: str, commune: Commune, today: dt.date) -> dict | None:
+def relaxations(
+    engine: Engine, rome: str, commune: Commune, radius_km: float, today: dt.date, criteria: Criteria
+) -> list[tuple[str, int]]:
+    """(group, count) for each group of criteria set (bot.criteria.GROUPS): how many sessions
+    the same search finds without that group, the other criteria kept. Most sessions first."""
+    counts = [
+        (
+            group,
+            len(
+                search_sessions(
+                    engine, rome, commune.lat, commune.lon, radius_km, today, criteria=criteria.without_group(group)
+                )
+            ),
+        )
+        for group in criteria.groups()
+    ]
+    return sorted(counts, key=lambda item: -item[1])
+
+
+def nearest_session(
+    engine: Engine, rome: str, commune: Commune, today: dt.date, criteria: Criteria | None = None
+) -> dict | None:
     """The nearest session with a place (soonest first among equally near ones), or None."""
-    found = find_sessions(engine, rome, commune, NEAREST_SEARCH_KM, today)
+    found = find_sessions(engine, rome, commune, NEAREST_SEARCH_KM, today, criteria)
     located = [s for s in found if s["distance_km"] is not None]
     return min(located, key=lambda s: (s["distance_km"], s["debut"]), default=None)
 

@@ -14,12 +14,14 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import and_, false, literal_column, or_, select, true, union_all
-from sqlalchemy.engine import Engine, Row
+from sqlalchemy import and_, exists, false, literal_column, or_, select, true, union_all
+from sqlalchemy.engine import Connection, Engine, Row
+from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import Subquery
 
 from bot.catalog import models as m
 from bot.catalog.lheo import OPEN_ENDED
+from bot.criteria import Criteria, funder_codes
 from bot.geo import gazetteer, haversine_km
 from bot.jobs import vocabulary
 
@@ -44,6 +46,11 @@ class SessionHit:
     modalite: str
     places: int | None
     par: str = BY_ROME  # how the formation matched the job: BY_ROME or BY_FORMACODE
+    heures: int | None = None
+    alternance: bool = False
+    financements: tuple[str, ...] = ()  # LHEO funder codes of the action
+    temps: str | None = None  # plein | partiel | soir | None
+    handicap: bool = False  # the action describes its arrangements for disabled people
     # The source (feed) of the session: numeros are unique within a source only. Not in the
     # session object of the contract: callers that need it (formation_details) read it here.
     source: str | None = None
@@ -67,6 +74,11 @@ class SessionHit:
             "modalite": self.modalite,
             "places": self.places,
             "par": self.par,
+            "heures": self.heures,
+            "alternance": self.alternance,
+            "financements": list(self.financements),
+            "temps": self.temps,
+            "handicap": self.handicap,
         }
 
 
@@ -109,6 +121,64 @@ def _matching_formations(rome: str, formacodes: list[str]) -> Subquery:
     return union_all(by_rome, by_formacode).subquery()
 
 
+def _funders(conn: Connection, actions: set[tuple[int, str]]) -> dict[tuple[int, str], tuple[str, ...]]:
+    """The funder codes of each action, in code order (numbers first by value)."""
+    found: dict[tuple[int, str], list[str]] = {}
+    af = m.action_financeur
+    by_source: dict[int, list[str]] = {}
+    for source_id, action_id in actions:
+        by_source.setdefault(source_id, []).append(action_id)
+    for source_id, ids in by_source.items():
+        for start in range(0, len(ids), 500):
+            rows = conn.execute(
+                select(af.c.action_id, af.c.code).where(
+                    af.c.source_id == source_id, af.c.action_id.in_(ids[start : start + 500])
+                )
+            )
+            for action_id, code in rows:
+                found.setdefault((source_id, action_id), []).append(code)
+    return {key: tuple(sorted(codes, key=_code_order)) for key, codes in found.items()}
+
+
+def _code_order(code: str) -> tuple[int, str]:
+    return (int(code), "") if code.isdigit() else (10**9, code)
+
+
+def criteria_conditions(criteria: Criteria, today: dt.date) -> list[ColumnElement[bool]]:
+    """The SQL conditions of the criteria (docs/contrat.md, « Critères de recherche »), on the
+    session and action tables."""
+    s, a, af = m.session, m.action, m.action_financeur
+    permanent = a.c.entrees_sorties_permanentes == true()
+    conditions: list[ColumnElement[bool]] = []
+    if criteria.debut_apres is not None:
+        # A permanent entry may be taken any day until the session ends.
+        conditions.append(or_(s.c.debut >= criteria.debut_apres, and_(permanent, s.c.fin >= criteria.debut_apres)))
+    if criteria.debut_avant is not None:
+        conditions.append(s.c.debut <= criteria.debut_avant if criteria.debut_avant >= today else false())
+    if criteria.alternance:
+        conditions.append(a.c.alternance == true())
+    if criteria.modalite is not None:
+        code = next(code for code, name in MODALITES.items() if name == criteria.modalite)
+        conditions.append(a.c.modalite_enseignement == code)
+    if criteria.heures_max is not None:
+        conditions.append(and_(a.c.heures.is_not(None), a.c.heures <= criteria.heures_max))
+    for wanted in (
+        funder_codes(criteria.finance_pour) if criteria.finance_pour is not None else None,
+        [criteria.financeur] if criteria.financeur is not None else None,
+    ):
+        if wanted is None:
+            continue
+        funded = select(af.c.code).where(
+            af.c.source_id == a.c.source_id, af.c.action_id == a.c.id, af.c.code.in_(wanted)
+        )
+        conditions.append(exists(funded) if wanted else false())
+    if criteria.temps is not None:
+        conditions.append(a.c.temps == criteria.temps)
+    if criteria.handicap:
+        conditions.append(a.c.acces_handicapes.is_not(None))
+    return conditions
+
+
 def search_sessions(
     engine: Engine,
     rome: str,
@@ -118,9 +188,11 @@ def search_sessions(
     today: dt.date,
     *,
     formacodes: Iterable[str] | None = None,
+    criteria: Criteria | None = None,
 ) -> list[SessionHit]:
-    """Eligible sessions of job `rome` within `radius_km` of (lat, lon), in contract order.
-    `formacodes`: the job's Formacode codes, by default those of the job reference."""
+    """Eligible sessions of job `rome` within `radius_km` of (lat, lon), in contract order,
+    restricted to `criteria`. `formacodes`: the job's Formacode codes, by default those of the
+    job reference."""
     rome = rome.upper()
     codes = sorted(set(job_formacodes(rome) if formacodes is None else formacodes))
     lat_min, lat_max, lon_min, lon_max = bounding_box(lat, lon, radius_km)
@@ -148,6 +220,10 @@ def search_sessions(
             s.c.fin,
             s.c.places,
             a.c.modalite_enseignement,
+            a.c.heures,
+            a.c.alternance,
+            a.c.temps,
+            a.c.acces_handicapes,
             p.c.insee,
             p.c.ville,
             p.c.lat,
@@ -170,6 +246,7 @@ def search_sessions(
                 a.c.modalite_enseignement == REMOTE,
                 and_(p.c.lat.between(lat_min, lat_max), p.c.lon.between(lon_min, lon_max)),
             ),
+            *criteria_conditions(criteria or Criteria(), today),
         )
     )
     best: dict[tuple[int, str], tuple[float | None, Row]] = {}
@@ -185,6 +262,7 @@ def search_sessions(
             if previous is not None and (distance is None or (previous[0] is not None and previous[0] <= distance)):
                 continue
             best[key] = (distance, row)
+        funders = _funders(conn, {(row.source_id, row.action_id) for _, row in best.values()})
     hits = (
         SessionHit(
             session_id=row.id,
@@ -201,6 +279,11 @@ def search_sessions(
             places=row.places,
             par=row.par,
             source=row.source,
+            heures=row.heures,
+            alternance=bool(row.alternance),
+            financements=funders.get((row.source_id, row.action_id), ()),
+            temps=row.temps,
+            handicap=row.acces_handicapes is not None,
         )
         for distance, row in best.values()
     )
