@@ -22,6 +22,7 @@ from actions.common import (
 from bot import discovery
 from bot.buttons import is_pressed
 from bot.contract import STATUTS
+from bot.criteria import slot_value
 from bot.geo import Commune, gazetteer
 from bot.jobs import Metier, vocabulary
 from bot.kiosk import audience, kiosk_jobs
@@ -144,6 +145,8 @@ class ActionValidateSlotMappings(Action):
             events.append(SlotSet("decouverte", "?"))
         if facts.complete_request:
             events.append(SlotSet("demande_complete", True))
+        for group in facts.criteria.values():
+            events += [SlotSet(name, slot_value(value)) for name, value in group.items()]
         events.append(SlotSet("probleme", problem))
         return events
 

@@ -9,14 +9,25 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import Reply, blocking, button, catalog, profile_commune, profile_metier, profile_radius
+from actions.common import (
+    Reply,
+    blocking,
+    button,
+    catalog,
+    profile_commune,
+    profile_criteria,
+    profile_metier,
+    profile_radius,
+)
 from actions.profile import say_problem
 from bot import config, kiosk
 from bot.catalog.queries import learning_path
+from bot.criteria import Criteria
 from bot.demand.events import record_search
 from bot.jobs import Metier
 from bot.messages import (
     PAGE_SIZE,
+    criteria_text,
     job_text,
     kiosk_text,
     nothing_found_text,
@@ -25,7 +36,29 @@ from bot.messages import (
     sessions_payload,
     sessions_text,
 )
-from bot.results import find_sessions, nearest_session, reach_km, wider_radii
+from bot.results import find_sessions, nearest_session, reach_km, relaxations, wider_radii
+
+
+def drop_buttons(reply: Reply, criteria: Criteria) -> list[dict]:
+    """ "Peu importe la date", one per criterion set: its payload is the phrase, read like a
+    typed message (bot/criteria.py)."""
+    return [
+        {"title": reply.text(f"criteres.retirer.{group}"), "payload": reply.text(f"criteres.phrase.{group}")}
+        for group in criteria.groups()
+    ]
+
+
+def relaxation_reply(reply: Reply, relaxed: list[tuple[str, int]]) -> tuple[list[str], list[dict]]:
+    """The count each dropped criterion would give, and a button for each that gives some."""
+    lines, buttons = [], []
+    for group, count in relaxed:
+        name = reply.text(f"criteres.nom.{group}")
+        key = "relache_aucune" if count == 0 else "relache_un" if count == 1 else "relache"
+        lines.append(reply.text(f"criteres.{key}", nom=name, nombre=count))
+        if count:
+            title = reply.text("criteres.sans", nom=name, nombre=count)
+            buttons.append({"title": title, "payload": reply.text(f"criteres.phrase.{group}")})
+    return lines, buttons
 
 
 def wider_buttons(reply: Reply, radius_km: float, nearest: dict | None = None) -> list[dict]:
@@ -66,16 +99,32 @@ class ActionShowResults(Action):
                 reply.send(path_text(metier, steps, tracker.get_slot("niveau"), reply.register))
                 reply.payload(path_payload(metier, steps))
             events.append(SlotSet("parcours_montre", metier.rome))
-        radius = profile_radius(tracker)
-        sessions = await blocking(find_sessions, catalog(), metier.rome, commune, radius, config.today())
+        radius, criteria, today = profile_radius(tracker), profile_criteria(tracker), config.today()
+        sessions = await blocking(find_sessions, catalog(), metier.rome, commune, radius, today, criteria)
         nearest = None
+        relaxed = []
+        if not sessions and criteria:
+            # Which criterion empties the list, and what dropping each would give.
+            relaxed = await blocking(relaxations, catalog(), metier.rome, commune, radius, today, criteria)
         if sessions:
             page = sessions[:PAGE_SIZE]
-            reply.send(sessions_text(metier, commune, radius, page, 0, len(sessions), reply.register))
-            reply.payload(sessions_payload(metier, commune, radius, page))
+            text = sessions_text(metier, commune, radius, page, 0, len(sessions), reply.register, criteria)
+            reply.send(text, drop_buttons(reply, criteria))
+            reply.payload(sessions_payload(metier, commune, radius, page, criteria))
             events += [SlotSet("page", 1), SlotSet("derniere_formation", page[0]["formation_id"])]
+        elif any(count for _, count in relaxed):
+            lines, buttons = relaxation_reply(reply, relaxed)
+            head = reply.text(
+                "criteres.aucune_avec",
+                metier=metier.titre,
+                rayon=f"{radius:g}",
+                commune=commune.nom,
+                criteres=criteria_text(criteria),
+            )
+            reply.send("\n".join([head, *lines]), [*buttons, *wider_buttons(reply, radius)])
+            events.append(SlotSet("page", 0))
         else:
-            nearest = await blocking(nearest_session, catalog(), metier.rome, commune, config.today())
+            nearest = await blocking(nearest_session, catalog(), metier.rome, commune, today, criteria)
             buttons = [*wider_buttons(reply, radius, nearest), reply.button("bouton.conseiller", "request_counselor")]
             reply.send(nothing_found_text(metier, commune, radius, nearest, reply.register), buttons)
             events.append(SlotSet("page", 0))
@@ -88,7 +137,7 @@ class ActionShowResults(Action):
             radius,
             sessions,
             nearest,
-            config.today(),
+            today,
             tracker.get_slot("statut"),
             tracker.get_slot("niveau"),
         )
@@ -124,8 +173,8 @@ class ActionMoreSessions(Action):
                 "resultats.d_abord_chercher", buttons=[reply.button("bouton.trouver_formation", "search_training")]
             )
             return []
-        radius = profile_radius(tracker)
-        sessions = await blocking(find_sessions, catalog(), metier.rome, commune, radius, config.today())
+        radius, criteria = profile_radius(tracker), profile_criteria(tracker)
+        sessions = await blocking(find_sessions, catalog(), metier.rome, commune, radius, config.today(), criteria)
         start = page_number * PAGE_SIZE
         page = sessions[start : start + PAGE_SIZE]
         if not page:
@@ -133,6 +182,6 @@ class ActionMoreSessions(Action):
                 "resultats.c_est_tout", total=len(sessions), rayon=f"{radius:g}", buttons=wider_buttons(reply, radius)
             )
             return []
-        reply.send(sessions_text(metier, commune, radius, page, start, len(sessions), reply.register))
-        reply.payload(sessions_payload(metier, commune, radius, page))
+        reply.send(sessions_text(metier, commune, radius, page, start, len(sessions), reply.register, criteria))
+        reply.payload(sessions_payload(metier, commune, radius, page, criteria))
         return [SlotSet("page", page_number + 1)]

@@ -77,6 +77,11 @@ def funder_codes(statut: str) -> list[str]:
     return sorted((f.code for f in financeurs().values() if statut in f.pour), key=int)
 
 
+def slot_value(value: object) -> object:
+    """A criterion as a slot holds it: a date as YYYY-MM-DD, anything else as it is."""
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
 @dataclass(frozen=True)
 class Criteria:
     """What a search is restricted to; None: no restriction. debut_apres and debut_avant are
@@ -124,10 +129,7 @@ class Criteria:
 
     def as_slots(self) -> dict[str, object]:
         """Every criterion as a slot value: dates as YYYY-MM-DD, None when not set."""
-        return {
-            name: value.isoformat() if isinstance(value, dt.date) else value
-            for name, value in ((f.name, getattr(self, f.name)) for f in fields(self))
-        }
+        return {f.name: slot_value(getattr(self, f.name)) for f in fields(self)}
 
     @classmethod
     def from_slots(cls, values: dict[str, object]) -> Criteria:
