@@ -26,6 +26,7 @@ from bot.criteria import MODALITES, TEMPS, Criteria, financeurs
 from bot.demand import cli as demand_cli
 from bot.geo import Commune, gazetteer
 from bot.jobs import vocabulary
+from bot.messages import criteria_text
 from bot.results import MAX_RADIUS_KM, MIN_RADIUS_KM
 
 SEARCH_LIMIT = 50  # sessions shown by default
@@ -304,9 +305,11 @@ def _search(args: argparse.Namespace) -> int:
         return 0
     metier = vocabulary().by_rome(rome)
     label = f"{metier.titre} ({rome})" if metier else rome
+    described = criteria_text(criteria)
     print(
-        f"{label} — à {args.rayon:g} km de {commune.nom} ({commune.insee}), "
-        f"au {today:%d/%m/%Y} : {plural(len(hits), 'session')}"
+        f"{label} — à {args.rayon:g} km de {commune.nom} ({commune.insee})"
+        + (f", {described}" if described else "")
+        + f", au {today:%d/%m/%Y} : {plural(len(hits), 'session')}"
     )
     for hit in shown:
         session = hit.as_json()
