@@ -45,7 +45,9 @@ def rasa_command() -> str:
 
 
 def default_token() -> str:
-    return os.environ.get("BOT_RASA_TOKEN") or secrets.token_urlsafe(24)
+    """BOT_RASA_TOKEN, else a random one; hexadecimal, since a token starting with "-" (as
+    token_urlsafe may draw) is taken by `rasa run` for an option and the server does not start."""
+    return os.environ.get("BOT_RASA_TOKEN") or secrets.token_hex(24)
 
 
 def require_model(model: Path) -> None:
