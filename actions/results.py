@@ -22,6 +22,7 @@ from actions.common import (
 from actions.profile import say_problem
 from bot import config, kiosk
 from bot.catalog.queries import learning_path
+from bot.criteria import NAMES as CRITERIA_NAMES
 from bot.criteria import Criteria
 from bot.demand.events import record_search
 from bot.jobs import Metier
@@ -59,6 +60,16 @@ def relaxation_reply(reply: Reply, relaxed: list[tuple[str, int]]) -> tuple[list
             title = reply.text("criteres.sans", nom=name, nombre=count)
             buttons.append({"title": title, "payload": reply.text(f"criteres.phrase.{group}")})
     return lines, buttons
+
+
+def criteria_just_changed(tracker: Tracker) -> bool:
+    """Whether the last message set or dropped a search criterion."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "slot" and event.get("name") in CRITERIA_NAMES:
+            return True
+    return False
 
 
 def wider_buttons(reply: Reply, radius_km: float, nearest: dict | None = None) -> list[dict]:
@@ -165,6 +176,9 @@ class ActionMoreSessions(Action):
         return "action_more_sessions"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+        if criteria_just_changed(tracker):
+            # "peu importe la date" taken for "voir plus": the list changed, its first page comes.
+            return await ActionShowResults().run(dispatcher, tracker, domain)
         reply = Reply(dispatcher, tracker)
         metier, commune = profile_metier(tracker), profile_commune(tracker)
         page_number = int(tracker.get_slot("page") or 0)

@@ -45,7 +45,7 @@ _STATUTS = _table(
         "etudiant": "etudiant | etudiante | etudiants | a la fac | en bts | en but | en licence | en master | en dut"
         " | en fac",
         "lyceen": "lyceen | lyceenne | au lycee | en seconde | en 2nde | en 2de | en premiere | en 1ere | en terminale"
-        " | en tle | en bac pro | en cap | lycee pro | en apprentissage | apprenti | apprentie",
+        " | en tle | en bac pro | en cap | lycee pro | je suis en apprentissage | apprenti | apprentie",
         "collegien": "collegien | collegienne | au college | en 3e | en 3eme | en troisieme | en 4e | en 4eme"
         " | en quatrieme",
         "salarie": "salarie | salariee | en cdi | en cdd | en interim | interimaire | j ai un emploi | je travaille"
@@ -79,7 +79,8 @@ _DENIED_BEFORE = re.compile(
     r"(?: (?:le|la|les|l|de|d|du|des|un|une|mon|ma|encore|eu|obtenu|eu le|a|au|en|dans|vers|chez|suis))* $"
 )
 # … or right after it ("je ne travaille plus").
-_DENIED_AFTER = re.compile(r"^ (?:plus|pas)\b(?! de calais)")  # (the Pas-de-Calais is no denial)
+# (neither the Pas-de-Calais nor a criterion that follows: "à Lens pas plus de trois mois", "pas avant mars")
+_DENIED_AFTER = re.compile(r"^ (?:plus|pas)\b(?! de calais)(?! plus d)(?! avant)(?! apres)(?! forcement)(?! besoin)")
 _CORRECTION = re.compile(r"\b(?:enfin|non|plutot|pardon|en fait|finalement|je me suis trompe|je voulais dire)\b")
 # "DE" (demandeur d'emploi) is only told from the preposition "de" by its capitals.
 _DE = re.compile(r"(?<![\w'])DE(?![\w'])")

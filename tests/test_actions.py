@@ -441,3 +441,12 @@ def expected_sessions_with(rome, insee, criteria, radius=30.0):
         criteria=criteria,
     )  # fmt: skip
     return [h.as_json() for h in hits]
+
+
+def test_a_criterion_dropped_in_a_message_taken_for_more_gives_the_new_first_page():
+    slots = {**MAINTENANCE, "parcours_montre": "I1302", "page": 1, "profil_complet": True}
+    events = [{"event": "user", "text": "peu importe la date"}, {"event": "slot", "name": "debut_apres", "value": None}]
+    messages, _ = run(
+        ActionMoreSessions(), tracker("peu importe la date", intent="more_results", slots=slots, events=events)
+    )
+    assert payloads(messages, "sessions")[0]["sessions"] == expected_sessions("I1302", ARRAS, 30.0)[:5]

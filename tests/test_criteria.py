@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from bot.criteria import Criteria, apply, financeurs, funder_codes, read_criteria
+from bot.profile import read_facts
 
 TODAY = dt.date(2027, 1, 10)  # a Sunday
 D = dt.date
@@ -162,3 +163,19 @@ def test_funder_codes_by_statut_come_from_the_reference():
     assert funder_codes("etudiant") == []
     assert set(financeurs()) == {str(code) for code in range(18)}  # the whole LHEO dict-financeurs
     assert financeurs()["4"].libelle == "Pôle emploi"
+
+
+@pytest.mark.parametrize(
+    "said, town, statut",
+    [
+        ("cariste à Lens pas plus de trois mois", "62498", None),  # "pas" after the town denies nothing
+        ("à Douai pas avant mars", "59178", None),
+        ("une formation en apprentissage si possible", None, None),  # a wish, not a status
+        ("je suis en apprentissage", None, "lyceen"),
+    ],
+)
+def test_criteria_words_do_not_change_the_other_facts(said, town, statut):
+    facts = read_facts(said, [], today=TODAY)
+    read_town = facts.town.resolution.commune.insee if facts.town and facts.town.resolution.commune else None
+    assert (read_town, facts.statut) == (town, statut)
+    assert facts.criteria or statut
