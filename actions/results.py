@@ -28,6 +28,7 @@ from bot.demand.events import record_search
 from bot.jobs import Metier
 from bot.messages import (
     PAGE_SIZE,
+    criteria_labels,
     criteria_text,
     job_text,
     kiosk_text,
@@ -37,7 +38,7 @@ from bot.messages import (
     sessions_payload,
     sessions_text,
 )
-from bot.results import find_sessions, nearest_session, reach_km, relaxations, wider_radii
+from bot.results import find_sessions, nearest_session, reach_km, relaxations, suggestions, wider_radii
 
 
 def drop_buttons(reply: Reply, criteria: Criteria) -> list[dict]:
@@ -47,6 +48,18 @@ def drop_buttons(reply: Reply, criteria: Criteria) -> list[dict]:
         {"title": reply.text(f"criteres.retirer.{group}"), "payload": reply.text(f"criteres.phrase.{group}")}
         for group in criteria.groups()
     ]
+
+
+def suggestion_buttons(reply: Reply, criteria: Criteria, offered: list[tuple[Criteria, int]]) -> list[dict]:
+    """ "En alternance (3)": the criterion added, in words, is also what the button says when
+    pressed (read like a typed message)."""
+    buttons = []
+    for narrower, count in offered:
+        added = [label for label in criteria_labels(narrower) if label not in criteria_labels(criteria)]
+        if added:
+            title = reply.text("criteres.proposer", critere=added[0][0].upper() + added[0][1:], nombre=count)
+            buttons.append({"title": title, "payload": added[0]})
+    return buttons
 
 
 def relaxation_reply(reply: Reply, relaxed: list[tuple[str, int]]) -> tuple[list[str], list[dict]]:
@@ -120,7 +133,11 @@ class ActionShowResults(Action):
         if sessions:
             page = sessions[:PAGE_SIZE]
             text = sessions_text(metier, commune, radius, page, 0, len(sessions), reply.register, criteria)
-            reply.send(text, drop_buttons(reply, criteria))
+            offered = await blocking(
+                suggestions, catalog(), metier.rome, commune, radius, today, criteria, len(sessions),
+                tracker.get_slot("statut"),
+            )  # fmt: skip
+            reply.send(text, [*suggestion_buttons(reply, criteria, offered), *drop_buttons(reply, criteria)])
             reply.payload(sessions_payload(metier, commune, radius, page, criteria))
             events += [SlotSet("page", 1), SlotSet("derniere_formation", page[0]["formation_id"])]
         elif any(count for _, count in relaxed):

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import replace
 
 from sqlalchemy.engine import Engine
 
 from bot.catalog.search import search_sessions
-from bot.criteria import Criteria
+from bot.criteria import Criteria, funder_codes
 from bot.geo import Commune
 
 # One rule for the radius everywhere: the chat, the counselor page, the command line, domain.yml.
@@ -49,6 +50,42 @@ def relaxations(
         for group in criteria.groups()
     ]
     return sorted(counts, key=lambda item: -item[1])
+
+
+SUGGESTIONS = 3  # criteria offered after the first results
+
+
+def suggestions(
+    engine: Engine,
+    rome: str,
+    commune: Commune,
+    radius_km: float,
+    today: dt.date,
+    criteria: Criteria,
+    total: int,
+    statut: str | None = None,
+) -> list[tuple[Criteria, int]]:
+    """The criteria worth offering after the results, each with the count it would give: among
+    alternance, a start two months on, remote, evening and funded for the person's statut (those
+    not set yet), the ones that keep some sessions but not all, the most selective first."""
+    month = (today.replace(day=1) + dt.timedelta(days=62)).replace(day=1)
+    candidates = [
+        (criteria.alternance is None, replace(criteria, alternance=True)),
+        (criteria.debut_apres is None and criteria.debut_avant is None, replace(criteria, debut_apres=month)),
+        (criteria.modalite is None, replace(criteria, modalite="distanciel")),
+        (criteria.temps is None, replace(criteria, temps="soir")),
+        (
+            criteria.finance_pour is None and criteria.financeur is None and bool(statut and funder_codes(statut)),
+            replace(criteria, finance_pour=statut),
+        ),
+    ]
+    counted = [
+        (narrower, len(search_sessions(engine, rome, commune.lat, commune.lon, radius_km, today, criteria=narrower)))
+        for free, narrower in candidates
+        if free
+    ]
+    useful = [(narrower, count) for narrower, count in counted if 0 < count < total]
+    return sorted(useful, key=lambda item: item[1])[:SUGGESTIONS]
 
 
 def nearest_session(
