@@ -15,6 +15,7 @@ from actions.fallback import ActionDefaultFallback
 from actions.info import (
     ActionEmployers,
     ActionFunding,
+    ActionGoodbye,
     ActionGreet,
     ActionJobDetails,
     ActionListJobs,
@@ -461,3 +462,17 @@ def test_results_offer_the_criteria_that_would_narrow_them_with_their_counts():
         narrower = apply(Criteria(), read_criteria(button["payload"], config.today()))
         count = len(expected_sessions_with("H2705", LENS, narrower))
         assert narrower and 0 < count < total and button["title"].endswith(f"({count})"), button
+
+
+def test_a_criterion_in_a_message_taken_for_a_goodbye_gives_the_new_results():
+    slots = {**MAINTENANCE, "parcours_montre": "I1302", "profil_complet": True, "temps": "plein"}
+    events = [
+        {"event": "user", "text": "à temps partiel aussi"},
+        {"event": "slot", "name": "temps", "value": "partiel"},
+    ]
+    messages, _ = run(ActionGoodbye(), tracker("à temps plein aussi", intent="goodbye", slots=slots, events=events))
+    expected = expected_sessions_with("I1302", ARRAS, Criteria(temps="plein"))
+    assert payloads(messages, "sessions")[0]["sessions"] == expected[:5] and expected
+    assert "Au revoir" not in texts(messages)
+    plain = run(ActionGoodbye(), tracker("au revoir", intent="goodbye", slots=slots))[0]
+    assert "Au revoir" in texts(plain)
