@@ -14,6 +14,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.buttons import is_pressed
 from bot.catalog.db import engine
+from bot.criteria import NAMES as CRITERIA_NAMES
+from bot.criteria import Criteria
 from bot.geo import Commune, gazetteer
 from bot.jobs import Metier, vocabulary
 from bot.kiosk import Audience, audience
@@ -86,6 +88,11 @@ def profile_commune(tracker: Tracker) -> Commune | None:
 def profile_radius(tracker: Tracker) -> float:
     value = tracker.get_slot("rayon_km")
     return float(value) if value else DEFAULT_RADIUS_KM
+
+
+def profile_criteria(tracker: Tracker) -> Criteria:
+    """The search criteria of the conversation's slots."""
+    return Criteria.from_slots({name: tracker.get_slot(name) for name in CRITERIA_NAMES})
 
 
 def profile_of(tracker: Tracker) -> Profile:

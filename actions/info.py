@@ -19,6 +19,7 @@ from actions.common import (
     profile_metier,
     text_of,
 )
+from actions.results import ActionShowResults, criteria_just_changed
 from bot import config, kiosk
 from bot.catalog.queries import find_formation, formation_details
 from bot.demand.events import record_viewed
@@ -59,6 +60,12 @@ class Say(Action, ABC):
 
 class ActionGoodbye(Say):
     action, key = "action_goodbye", "au_revoir"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+        if tracker.get_slot("profil_complet") and criteria_just_changed(tracker):
+            # "à temps partiel aussi" taken for a goodbye: the results with the new criterion.
+            return await ActionShowResults().run(dispatcher, tracker, domain)
+        return await super().run(dispatcher, tracker, domain)
 
 
 class ActionThank(Say):

@@ -22,6 +22,7 @@ from actions.common import (
 from bot import discovery
 from bot.buttons import is_pressed
 from bot.contract import STATUTS
+from bot.criteria import slot_value
 from bot.faq import is_question
 from bot.geo import Commune, gazetteer
 from bot.jobs import Metier, vocabulary
@@ -145,6 +146,8 @@ class ActionValidateSlotMappings(Action):
             events.append(SlotSet("decouverte", "?"))
         if facts.complete_request:
             events.append(SlotSet("demande_complete", True))
+        for group in facts.criteria.values():
+            events += [SlotSet(name, slot_value(value)) for name, value in group.items()]
         events.append(SlotSet("probleme", problem))
         return events
 

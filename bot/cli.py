@@ -21,9 +21,12 @@ from bot.catalog.queries import learning_path
 from bot.catalog.refresh import left_behind, refresh
 from bot.catalog.search import BY_FORMACODE, search_sessions
 from bot.catalog.store import plural
+from bot.contract import STATUTS
+from bot.criteria import MODALITES, TEMPS, Criteria, financeurs
 from bot.demand import cli as demand_cli
 from bot.geo import Commune, gazetteer
 from bot.jobs import vocabulary
+from bot.messages import criteria_text
 from bot.results import MAX_RADIUS_KM, MIN_RADIUS_KM
 
 SEARCH_LIMIT = 50  # sessions shown by default
@@ -80,6 +83,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--limit", type=int, default=SEARCH_LIMIT, help=f"sessions affichées (par défaut {SEARCH_LIMIT})"
     )
     search.add_argument("--json", action="store_true", help="liste JSON des sessions, et rien d'autre")
+    search.add_argument("--debut-apres", metavar="AAAA-MM-JJ", help="sessions où l'on peut entrer ce jour-là ou après")
+    search.add_argument("--debut-avant", metavar="AAAA-MM-JJ", help="sessions qui commencent au plus tard ce jour-là")
+    search.add_argument("--alternance", action="store_true", help="sessions en alternance seulement")
+    search.add_argument("--modalite", choices=MODALITES, help="présentiel, mixte ou à distance")
+    search.add_argument("--heures-max", type=int, metavar="N", help="durée de l'action au plus N heures")
+    search.add_argument("--finance-pour", choices=STATUTS, metavar="STATUT", help="financée pour ce statut")
+    search.add_argument("--financeur", metavar="CODE", help="code financeur LHEO (2 : Région, 4 : France Travail…)")
+    search.add_argument("--temps", choices=TEMPS, help="plein, partiel ou soir")
+    search.add_argument("--handicap", action="store_true", help="accueil des personnes handicapées décrit")
 
     path = actions.add_parser("parcours", help="étapes de formation vers un métier, dans le catalogue chargé")
     path.add_argument("--rome", required=True, help="code ROME, par ex. H2705")
@@ -282,7 +294,8 @@ def _search(args: argparse.Namespace) -> int:
         raise UsageError(f"limite invalide « {args.limit} » (attendu au moins 1)")
     today = config.parse_day(args.today, "--today") if args.today else config.today()
     commune = _commune(args)
-    hits = search_sessions(engine(), rome, commune.lat, commune.lon, args.rayon, today)
+    criteria = _criteria(args)
+    hits = search_sessions(engine(), rome, commune.lat, commune.lon, args.rayon, today, criteria=criteria)
     shown = hits[: args.limit]
     if args.json:
         json.dump([hit.as_json() for hit in shown], sys.stdout, ensure_ascii=False, indent=2)
@@ -292,9 +305,11 @@ def _search(args: argparse.Namespace) -> int:
         return 0
     metier = vocabulary().by_rome(rome)
     label = f"{metier.titre} ({rome})" if metier else rome
+    described = criteria_text(criteria)
     print(
-        f"{label} — à {args.rayon:g} km de {commune.nom} ({commune.insee}), "
-        f"au {today:%d/%m/%Y} : {plural(len(hits), 'session')}"
+        f"{label} — à {args.rayon:g} km de {commune.nom} ({commune.insee})"
+        + (f", {described}" if described else "")
+        + f", au {today:%d/%m/%Y} : {plural(len(hits), 'session')}"
     )
     for hit in shown:
         session = hit.as_json()
@@ -309,6 +324,24 @@ def _search(args: argparse.Namespace) -> int:
     if len(shown) < len(hits):
         print(f"  … et {plural(len(hits) - len(shown), 'autre')} : --limit {len(hits)} pour tout voir")
     return 0
+
+
+def _criteria(args: argparse.Namespace) -> Criteria:
+    if args.heures_max is not None and args.heures_max < 1:
+        raise UsageError(f"durée maximale invalide « {args.heures_max} » (attendu au moins 1 heure)")
+    if args.financeur is not None and args.financeur not in financeurs():
+        raise UsageError(f"code financeur inconnu « {args.financeur} » (codes : {', '.join(financeurs())})")
+    return Criteria(
+        debut_apres=config.parse_day(args.debut_apres, "--debut-apres") if args.debut_apres else None,
+        debut_avant=config.parse_day(args.debut_avant, "--debut-avant") if args.debut_avant else None,
+        alternance=True if args.alternance else None,
+        modalite=args.modalite,
+        heures_max=args.heures_max,
+        finance_pour=args.finance_pour,
+        financeur=args.financeur,
+        temps=args.temps,
+        handicap=True if args.handicap else None,
+    )
 
 
 def _commune(args: argparse.Namespace) -> Commune:

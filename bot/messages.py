@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from bot.catalog.search import MODALITES
 from bot.contract import NIVEAUX
+from bot.criteria import Criteria, financeurs
 from bot.geo import Commune
 from bot.jobs import Metier
 from bot.kiosk import KioskJob, audience
@@ -30,6 +31,45 @@ def french_date(iso: str | None) -> str:
     if day.day == 1:
         return say("date.premier", mois=month, annee=day.year)
     return say("date.jour", jour=day.day, mois=month, annee=day.year)
+
+
+def criteria_labels(criteria: Criteria) -> list[str]:
+    """Each criterion set, in words: ["à partir du 1er mars 2027", "en alternance"]."""
+    labels = []
+    if criteria.debut_apres and criteria.debut_avant:
+        labels.append(
+            say(
+                "criteres.debut_entre",
+                debut=french_date(criteria.debut_apres.isoformat()),
+                fin=french_date(criteria.debut_avant.isoformat()),
+            )
+        )
+    elif criteria.debut_apres:
+        labels.append(say("criteres.debut_apres", date=french_date(criteria.debut_apres.isoformat())))
+    elif criteria.debut_avant:
+        labels.append(say("criteres.debut_avant", date=french_date(criteria.debut_avant.isoformat())))
+    if criteria.alternance:
+        labels.append(say("criteres.alternance"))
+    if criteria.modalite:
+        labels.append(say(f"criteres.modalite.{criteria.modalite}"))
+    if criteria.heures_max:
+        labels.append(say("criteres.heures_max", heures=criteria.heures_max))
+    if criteria.finance_pour:
+        labels.append(say(f"criteres.finance_pour.{criteria.finance_pour}"))
+    if criteria.financeur:
+        key = f"lheo_financeur.{criteria.financeur}"
+        name = say(key) if has(key) else financeurs()[criteria.financeur].libelle
+        labels.append(say("criteres.financeur", financeur=name))
+    if criteria.temps:
+        labels.append(say(f"criteres.temps.{criteria.temps}"))
+    if criteria.handicap:
+        labels.append(say("criteres.handicap"))
+    return labels
+
+
+def criteria_text(criteria: Criteria) -> str:
+    """ "à partir du 1er mars 2027, en alternance" ("" without criteria)."""
+    return ", ".join(criteria_labels(criteria))
 
 
 def km(value: float) -> str:
@@ -78,23 +118,43 @@ def metier_ref(metier: Metier) -> dict:
     return {"rome": metier.rome, "libelle": metier.libelle}
 
 
-def sessions_payload(metier: Metier, commune: Commune, radius_km: float, sessions: list[dict]) -> dict:
-    """The `sessions` custom payload: one page, at most PAGE_SIZE, in search order."""
+def sessions_payload(
+    metier: Metier, commune: Commune, radius_km: float, sessions: list[dict], criteria: Criteria | None = None
+) -> dict:
+    """The `sessions` custom payload: one page, at most PAGE_SIZE, in search order, and the
+    criteria set (docs/contrat.md, « Ajouts propres au projet »)."""
+    criteria = criteria or Criteria()
     return {
         "type": "sessions",
         "metier": metier_ref(metier),
         "commune": {"insee": commune.insee, "nom": commune.nom},
         "rayon_km": radius_km,
         "sessions": sessions[:PAGE_SIZE],
+        "criteres": {name: value for name, value in criteria.as_slots().items() if value is not None},
     }
 
 
+def where_text(commune: Commune, radius_km: float, criteria: Criteria | None = None) -> str:
+    """ "à moins de 30 km de Lens", and the criteria set."""
+    described = criteria_text(criteria or Criteria())
+    if described:
+        return say("resultats.autour_criteres", rayon=f"{radius_km:g}", commune=commune.nom, criteres=described)
+    return say("resultats.autour", rayon=f"{radius_km:g}", commune=commune.nom)
+
+
 def sessions_text(
-    metier: Metier, commune: Commune, radius_km: float, page: list[dict], start: int, total: int, register: str = VOUS
+    metier: Metier,
+    commune: Commune,
+    radius_km: float,
+    page: list[dict],
+    start: int,
+    total: int,
+    register: str = VOUS,
+    criteria: Criteria | None = None,
 ) -> str:
     """Introduces a page of sessions and lists them."""
     if start == 0:
-        where = say("resultats.autour", rayon=f"{radius_km:g}", commune=commune.nom)
+        where = where_text(commune, radius_km, criteria)
         key = "intro_une" if len(page) == 1 else "intro_total" if total > len(page) else "intro"
         head = say(f"resultats.{key}", nombre=len(page), metier=metier.titre, ou=where, total=total)
     else:

@@ -10,11 +10,14 @@ enfin non, CAP"). No Rasa here: the actions call it.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from bot import config
 from bot.contract import NIVEAUX, PUPILS, STATUTS
+from bot.criteria import Change, read_criteria
 from bot.geo import HAUTS_DE_FRANCE, Commune, Resolution, gazetteer, prefer_region
 from bot.jobs import JobResolution, vocabulary
 from bot.reconversion import ACTUEL, CIBLE, Trade, read_job_mentions
@@ -42,7 +45,7 @@ _STATUTS = _table(
         "etudiant": "etudiant | etudiante | etudiants | a la fac | en bts | en but | en licence | en master | en dut"
         " | en fac",
         "lyceen": "lyceen | lyceenne | au lycee | en seconde | en 2nde | en 2de | en premiere | en 1ere | en terminale"
-        " | en tle | en bac pro | en cap | lycee pro | en apprentissage | apprenti | apprentie",
+        " | en tle | en bac pro | en cap | lycee pro | je suis en apprentissage | apprenti | apprentie",
         "collegien": "collegien | collegienne | au college | en 3e | en 3eme | en troisieme | en 4e | en 4eme"
         " | en quatrieme",
         "salarie": "salarie | salariee | en cdi | en cdd | en interim | interimaire | j ai un emploi | je travaille"
@@ -76,7 +79,8 @@ _DENIED_BEFORE = re.compile(
     r"(?: (?:le|la|les|l|de|d|du|des|un|une|mon|ma|encore|eu|obtenu|eu le|a|au|en|dans|vers|chez|suis))* $"
 )
 # … or right after it ("je ne travaille plus").
-_DENIED_AFTER = re.compile(r"^ (?:plus|pas)\b(?! de calais)")  # (the Pas-de-Calais is no denial)
+# (neither the Pas-de-Calais nor a criterion that follows: "à Lens pas plus de trois mois", "pas avant mars")
+_DENIED_AFTER = re.compile(r"^ (?:plus|pas)\b(?! de calais)(?! plus d)(?! avant)(?! apres)(?! forcement)(?! besoin)")
 _CORRECTION = re.compile(r"\b(?:enfin|non|plutot|pardon|en fait|finalement|je me suis trompe|je voulais dire)\b")
 # "DE" (demandeur d'emploi) is only told from the preposition "de" by its capitals.
 _DE = re.compile(r"(?<![\w'])DE(?![\w'])")
@@ -367,9 +371,13 @@ class Facts:
     dont_know_job: bool = False
     trade: Trade | None = None  # the job the person has or had ("je suis soudeur")
     found: tuple[str, ...] = field(default=())  # the profile slots with a usable new value, in order
+    # The search criteria set or dropped, by group (bot.criteria.read_criteria).
+    criteria: Change = field(default_factory=dict)
 
     def any(self) -> bool:
-        return bool(self.found or self.town or self.job or self.interest or self.dont_know_job or self.trade)
+        return bool(
+            self.found or self.town or self.job or self.interest or self.dont_know_job or self.trade or self.criteria
+        )
 
     @property
     def complete_request(self) -> bool:
@@ -377,11 +385,17 @@ class Facts:
         return "metier" in self.found and "commune" in self.found
 
 
-def read_facts(text: str, entities: Sequence[Entity], asked: str | None = None, target: bool = True) -> Facts:
+def read_facts(
+    text: str,
+    entities: Sequence[Entity],
+    asked: str | None = None,
+    target: bool = True,
+    today: dt.date | None = None,
+) -> Facts:
     """What a message says. `asked` is the profile question pending, if any: its answer may be
     a bare word ("30", "Lens", "aucun"), and when nothing else is said, a word that cannot be
     used is reported (unknown town or job). `target`: a job named is the job wanted (not a
-    question about a job)."""
+    question about a job). Dates are read relative to `today` (by default BOT_TODAY)."""
     by_name: dict[str, list[Entity]] = {}
     for entity in entities:
         by_name.setdefault(entity.name, []).append(entity)
@@ -447,6 +461,7 @@ def read_facts(text: str, entities: Sequence[Entity], asked: str | None = None, 
         dont_know_job=dont_know,
         trade=trade,
         found=tuple(slot for slot in PROFILE_SLOTS if usable[slot]),
+        criteria=read_criteria(text, today or config.today()),
     )
 
 

@@ -44,19 +44,23 @@ from bot import config, kiosk
 from bot.catalog.db import engine
 from bot.catalog.queries import formation_details, learning_path
 from bot.config import allowed_origins
+from bot.contract import STATUTS
+from bot.criteria import Criteria
 from bot.demand.cli import period
 from bot.demand.events import load, record_search
 from bot.demand.report import build
 from bot.geo import gazetteer
 from bot.jobs import vocabulary
-from bot.messages import french_date, km, modalite_label, too_long_answer
+from bot.messages import criteria_labels, french_date, km, modalite_label, too_long_answer
 from bot.results import (
     DEFAULT_RADIUS_KM,
     MAX_RADIUS_KM,
     MIN_RADIUS_KM,
+    count_sessions,
     find_sessions,
     nearest_session,
     reach_km,
+    relaxations,
     wider_radii,
 )
 from bot.text import clean_message, too_long
@@ -75,8 +79,10 @@ LOGIN_WINDOW_S = 60
 REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'"
 
 templates = Environment(loader=FileSystemLoader(WEB_DIR / "templates"), autoescape=select_autoescape(["html"]))
-templates.filters.update(date_fr=french_date, km=km, modalite=modalite_label)
-templates.globals.update(rayon_min=MIN_RADIUS_KM, rayon_max=MAX_RADIUS_KM, kiosque=kiosk.KIOSK)
+templates.filters.update(
+    date_fr=french_date, km=km, modalite=modalite_label, statut=lambda value: say(f"statuts.{value}")
+)
+templates.globals.update(rayon_min=MIN_RADIUS_KM, rayon_max=MAX_RADIUS_KM, kiosque=kiosk.KIOSK, statuts=STATUTS)
 # The words the widget writes on session cards (web/static/electromob-chat.js asks /chat/libelles).
 WIDGET_LABELS = {
     "mois": [say(f"mois.{number}") for number in range(1, 13)],
@@ -411,8 +417,22 @@ async def region_report(request: Request, format: str) -> HTTPResponse:
     return response.html(text, headers={"Content-Security-Policy": REPORT_CSP})
 
 
+# The form fields of each group of criteria (bot.criteria.GROUPS).
+_CRITERIA_FIELDS = {
+    "date": ("du", "au"),
+    "alternance": ("alternance",),
+    "modalite": ("modalite",),
+    "duree": ("heures_max",),
+    "financement": ("finance_pour",),
+    "temps": ("temps",),
+    "handicap": ("handicap",),
+}
+_FIELDS = ("metier", "commune", "rayon", *(name for names in _CRITERIA_FIELDS.values() for name in names))
+
+
 class _CounselorQuery:
-    """The counselor's search form: job in words or ROME code, town or postal code, radius, dates."""
+    """The counselor's search form: job in words or ROME code, town or postal code, radius, and
+    the search criteria (dates, alternance, mode, length, funding, working time, access)."""
 
     def __init__(self, args: RequestParameters) -> None:
         self.metier = (args.get("metier") or "").strip()[:200]
@@ -420,12 +440,35 @@ class _CounselorQuery:
         self.rayon = (args.get("rayon") or f"{DEFAULT_RADIUS_KM:g}").strip()[:6]
         self.du = (args.get("du") or "").strip()[:10]
         self.au = (args.get("au") or "").strip()[:10]
+        self.alternance = "1" if args.get("alternance") else ""
+        self.modalite = (args.get("modalite") or "").strip()[:12]
+        self.heures_max = (args.get("heures_max") or "").strip()[:6]
+        self.finance_pour = (args.get("finance_pour") or "").strip()[:20]
+        self.temps = (args.get("temps") or "").strip()[:8]
+        self.handicap = "1" if args.get("handicap") else ""
         self.submitted = bool(self.metier or self.commune)
 
     def link(self, **changes: str) -> str:
-        """The query string of this search, with some fields changed."""
-        fields = {"metier": self.metier, "commune": self.commune, "rayon": self.rayon, "du": self.du, "au": self.au}
-        return urlencode({**fields, **changes})
+        """The query string of this search, with some fields changed (empty ones left out)."""
+        fields = {name: getattr(self, name) for name in _FIELDS}
+        return urlencode({name: value for name, value in {**fields, **changes}.items() if value})
+
+    def without(self, group: str) -> str:
+        """The query string of this search without a group of criteria."""
+        return self.link(**dict.fromkeys(_CRITERIA_FIELDS[group], ""))
+
+    def criteria(self) -> Criteria:
+        """The criteria of the form; ValueError when a field cannot be read."""
+        return Criteria(
+            debut_apres=dt.date.fromisoformat(self.du) if self.du else None,
+            debut_avant=dt.date.fromisoformat(self.au) if self.au else None,
+            alternance=True if self.alternance else None,
+            modalite=self.modalite or None,
+            heures_max=int(self.heures_max) if self.heures_max else None,
+            finance_pour=self.finance_pour or None,
+            temps=self.temps or None,
+            handicap=True if self.handicap else None,
+        )
 
     def run(self) -> dict:
         job = vocabulary().resolve(self.metier)
@@ -440,8 +483,7 @@ class _CounselorQuery:
             return {"erreur": error, "choix_communes": communes, "metier": job.metier}
         try:
             radius = float(self.rayon.replace(",", "."))
-            start = dt.date.fromisoformat(self.du) if self.du else None
-            end = dt.date.fromisoformat(self.au) if self.au else None
+            criteria = self.criteria()
         except ValueError:
             return {"erreur": say("page_conseiller.saisie_invalide")}
         if not MIN_RADIUS_KM <= radius <= MAX_RADIUS_KM:
@@ -450,26 +492,30 @@ class _CounselorQuery:
         catalog = engine()
         commune = town.commune
         today = config.today()
-        within = find_sessions(catalog, job.metier.rome, commune, radius, today)
-        sessions = [
-            s
-            for s in within
-            if (not start or s["debut"] >= start.isoformat()) and (not end or s["debut"] <= end.isoformat())
-        ]
+        rome = job.metier.rome
+        sessions = find_sessions(catalog, rome, commune, radius, today, criteria)
+        within = len(sessions) if not criteria else count_sessions(catalog, rome, commune, radius, today)
         providers = {}
         for session in sessions[:SUMMARY_SESSIONS]:
             if session["organisme"] not in providers:
                 details = formation_details(catalog, session["formation_id"]) or {}
                 providers[session["organisme"]] = {k: details.get(k) for k in ("telephone", "courriel", "web")}
-        # Nothing within the radius, whatever the dates: the nearest session and wider radii.
-        nearest = None if within else nearest_session(catalog, job.metier.rome, commune, today)
+        # Criteria that empty the list: what dropping each would give.
+        relaxed = relaxations(catalog, rome, commune, radius, today, criteria) if criteria and not sessions else []
+        # Nothing within the radius, whatever the criteria: the nearest session and wider radii.
+        nearest = None if within else nearest_session(catalog, rome, commune, today)
         located = [s for s in sessions if s["distance_km"] is not None]
         return {
             "metier": job.metier,
             "commune": commune,
             "rayon": radius,
             "sessions": sessions,
-            "parcours": learning_path(catalog, job.metier.rome),
+            "criteres": criteria_labels(criteria),
+            "relaches": [
+                {"nom": say(f"criteres.nom.{group}"), "nombre": count, "lien": self.without(group)}
+                for group, count in relaxed
+            ],
+            "parcours": learning_path(catalog, rome),
             "organismes": providers,
             "resume": sessions[:SUMMARY_SESSIONS],
             "plus_proche": nearest,

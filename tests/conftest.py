@@ -115,7 +115,15 @@ def unseen_catalog(path):
                 if rng.random() < 0.5
                 else w.lieu(insee=commune.insee)
             )
-            actions.append(w.action(f"UA{fi}-{ai}", sessions, [place], modalite=rng.choice([0, 0, 1, 2])))
+            # What the search criteria read, drawn apart so that the rest of the feed stays the same.
+            extra = random.Random(fi * 10 + ai)
+            details = {
+                "alternance": extra.choice(["Contrat d'apprentissage", "Sans objet", "Sans objet"]),
+                "heures": extra.choice([35, 140, 400, 900]),
+                "financeurs": tuple((code, None) for code in extra.sample(["2", "4", "5", "10", "16"], 2)),
+                "rythme": extra.choice(["Temps plein", "Temps partiel", "Cours du soir"]),
+            }
+            actions.append(w.action(f"UA{fi}-{ai}", sessions, [place], modalite=rng.choice([0, 0, 1, 2]), **details))
         formations.append(
             w.formation(f"UF{fi}", actions, romes=(rng.choice(["H2703", "N1101"]),), intitule=f"Formation inédite {fi}")
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import os
 
 import pytest
@@ -14,6 +15,7 @@ from actions.fallback import ActionDefaultFallback
 from actions.info import (
     ActionEmployers,
     ActionFunding,
+    ActionGoodbye,
     ActionGreet,
     ActionJobDetails,
     ActionListJobs,
@@ -26,6 +28,7 @@ from bot.catalog.db import engine as catalog_engine
 from bot.catalog.lheo import import_file
 from bot.catalog.search import search_sessions
 from bot.contacts import count_requests
+from bot.criteria import Criteria, apply, read_criteria
 from bot.geo import gazetteer
 
 DEMO = os.path.join(config.ROOT, "data", "catalog", "demo-electromob.lheo.xml")
@@ -371,3 +374,105 @@ def test_a_lone_preposition_tagged_by_the_nlu_is_not_a_status():
     counselor = tracker("DE bac Lens", entities=[("statut", "demandeur_emploi")])
     counselor.latest_message["entities"][0].update(start=0, end=2)
     assert slots_set(run(ActionValidateSlotMappings(), counselor)[1])["statut"] == "demandeur_emploi"
+
+
+# -- criteria -------------------------------------------------------------------------------------
+
+ARRAS = "62041"
+MAINTENANCE = {"statut": "demandeur_emploi", "metier": "I1302", "commune": ARRAS, "rayon_km": 30.0}
+
+
+def test_criteria_are_read_from_any_message_and_dropped_again():
+    said = "je cherche une formation de cariste à Lens en alternance à partir de septembre"
+    _, events = run(ActionValidateSlotMappings(), tracker(said, intent="search_training"))
+    found = slots_set(events)
+    assert (found["metier"], found["commune"]) == ("N1101", LENS)
+    assert (found["alternance"], found["debut_apres"], found["suite"]) == (True, "2027-09-01", "chercher")
+    later = {
+        "metier": "N1101",
+        "commune": LENS,
+        "alternance": True,
+        "debut_apres": "2027-09-01",
+        "profil_complet": True,
+    }
+    _, events = run(ActionValidateSlotMappings(), tracker("peu importe la date", slots=later))
+    assert slots_set(events) == {"debut_apres": None, "suite": "chercher"}  # the rest is kept
+
+
+def test_results_follow_the_criteria_say_them_and_offer_to_drop_each():
+    slots = {**MAINTENANCE, "parcours_montre": "I1302", "alternance": True, "debut_apres": "2027-09-01"}
+    messages, _ = run(ActionShowResults(), tracker(slots=slots))
+    payload = payloads(messages, "sessions")[0]
+    commune = gazetteer().by_insee(ARRAS)
+    criteria = Criteria(alternance=True, debut_apres=dt.date(2027, 9, 1))
+    expected = search_sessions(
+        catalog_engine(os.environ["BOT_DATABASE_URL"]), "I1302", commune.lat, commune.lon, 30, config.today(),
+        criteria=criteria,
+    )  # fmt: skip
+    assert payload["sessions"] == [hit.as_json() for hit in expected][:5] and payload["sessions"]
+    assert all(s["alternance"] and s["debut"] >= "2027-09-01" for s in payload["sessions"])
+    assert payload["criteres"] == {"debut_apres": "2027-09-01", "alternance": True}
+    header = messages[0]["text"].splitlines()[0]
+    assert header.endswith("Arras, à partir du 1er septembre 2027, en alternance :")
+    buttons = {b["title"]: b["payload"] for b in messages[0]["buttons"]}
+    drops = {"Peu importe la date": "peu importe la date", "Pas forcément en alternance": "pas forcément en alternance"}
+    assert drops.items() <= buttons.items()
+
+
+def test_nothing_found_names_the_emptying_criterion_with_what_dropping_it_gives():
+    slots = {**MAINTENANCE, "metier": "N1101", "commune": LENS, "parcours_montre": "N1101", "alternance": True}
+    messages, _ = run(ActionShowResults(), tracker(slots={**slots, "temps": "plein"}))
+    assert payloads(messages, "sessions") == []
+    text = texts(messages)
+    assert "avec ces critères : en alternance, à temps plein" in text
+    without_alternance = len(expected_sessions_with("N1101", LENS, Criteria(temps="plein")))
+    assert without_alternance > 0
+    assert f"Sans la contrainte d'alternance : {without_alternance} sessions." in text
+    assert "Même sans la contrainte de rythme, il n'y en a pas." in text
+    buttons = {b["title"]: b["payload"] for b in messages[-1]["buttons"]}
+    assert buttons[f"Sans la contrainte d'alternance ({without_alternance})"] == "pas forcément en alternance"
+
+
+def expected_sessions_with(rome, insee, criteria, radius=30.0):
+    commune = gazetteer().by_insee(insee)
+    hits = search_sessions(
+        catalog_engine(os.environ["BOT_DATABASE_URL"]), rome, commune.lat, commune.lon, radius, config.today(),
+        criteria=criteria,
+    )  # fmt: skip
+    return [h.as_json() for h in hits]
+
+
+def test_a_criterion_dropped_in_a_message_taken_for_more_gives_the_new_first_page():
+    slots = {**MAINTENANCE, "parcours_montre": "I1302", "page": 1, "profil_complet": True}
+    events = [{"event": "user", "text": "peu importe la date"}, {"event": "slot", "name": "debut_apres", "value": None}]
+    messages, _ = run(
+        ActionMoreSessions(), tracker("peu importe la date", intent="more_results", slots=slots, events=events)
+    )
+    assert payloads(messages, "sessions")[0]["sessions"] == expected_sessions("I1302", ARRAS, 30.0)[:5]
+
+
+def test_results_offer_the_criteria_that_would_narrow_them_with_their_counts():
+    slots = {**PROFILE, "parcours_montre": "H2705"}
+    messages, _ = run(ActionShowResults(), tracker(slots=slots))
+    total = len(expected_sessions("H2705", LENS, 30.0))
+    offered = [b for b in messages[0]["buttons"] if not b["payload"].startswith("/")]
+    assert 1 <= len(offered) <= 3
+    for button in offered:
+        # The payload is read back as the criterion it names; the count is what the search gives.
+        narrower = apply(Criteria(), read_criteria(button["payload"], config.today()))
+        count = len(expected_sessions_with("H2705", LENS, narrower))
+        assert narrower and 0 < count < total and button["title"].endswith(f"({count})"), button
+
+
+def test_a_criterion_in_a_message_taken_for_a_goodbye_gives_the_new_results():
+    slots = {**MAINTENANCE, "parcours_montre": "I1302", "profil_complet": True, "temps": "plein"}
+    events = [
+        {"event": "user", "text": "à temps partiel aussi"},
+        {"event": "slot", "name": "temps", "value": "partiel"},
+    ]
+    messages, _ = run(ActionGoodbye(), tracker("à temps plein aussi", intent="goodbye", slots=slots, events=events))
+    expected = expected_sessions_with("I1302", ARRAS, Criteria(temps="plein"))
+    assert payloads(messages, "sessions")[0]["sessions"] == expected[:5] and expected
+    assert "Au revoir" not in texts(messages)
+    plain = run(ActionGoodbye(), tracker("au revoir", intent="goodbye", slots=slots))[0]
+    assert "Au revoir" in texts(plain)

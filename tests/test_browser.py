@@ -307,3 +307,31 @@ def test_a_question_after_the_session_cards_is_answered_for_those_sessions(page,
     send(page, "c'est ouvert aux femmes ?")
     expect(bot_messages(page).last).to_contain_text(savoirs.answer("femmes"))
     assert_accessible(page, "/ (a question of the knowledge base after the sessions)")
+
+
+def test_criteria_said_in_the_widget_restrict_the_cards_and_are_dropped_again(page, web, assistant):
+    _, _, env = assistant
+    page.goto(f"{web}/")
+    page.locator("#emchat-launcher").click()
+    expect(bot_messages(page).first).to_contain_text("Bonjour", timeout=ANSWER_TIMEOUT_MS)
+
+    def cards_after(text):
+        before = page.locator(".emchat-card").count()
+        send(page, text)
+        new = page.locator(".emchat-card")
+        expect(new.nth(before)).to_be_attached(timeout=ANSWER_TIMEOUT_MS)
+        return [new.nth(i).get_attribute("data-session-id") for i in range(before, new.count())]
+
+    where = ["--rome", "N1101", "--commune", "Lens", "--rayon", "30"]
+    shown = cards_after("je cherche une formation de cariste à Lens en alternance à partir de septembre")
+    expected = cli_search(env, *where, "--alternance", "--debut-apres", "2027-09-01")
+    assert expected and shown == [s["session_id"] for s in expected[:5]]
+    assert all(s["alternance"] and s["debut"] >= "2027-09-01" for s in expected)
+    log = page.locator("#emchat-log")
+    expect(log).to_contain_text("à partir du 1er septembre 2027, en alternance")
+    assert_accessible(page, "/ (the widget with criteria)")
+    page.screenshot(path=str(SHOTS / "widget-criteres.png"))
+    # The button offered to drop the date, typed by hand: the same sessions without it.
+    shown = cards_after("peu importe la date")
+    wider = cli_search(env, *where, "--alternance")
+    assert len(wider) > len(expected) and shown == [s["session_id"] for s in wider[:5]]

@@ -253,6 +253,22 @@ def test_search_shows_the_first_sessions_and_the_total(tmp_path):
         (("catalog", "report", "inconnue"), "source inconnue « inconnue »"),
         (("catalog", "formacodes", "K2111"), "métier « K2111 » absent du référentiel des métiers"),
         (("catalog", "search", "--rome", "H2705", "--insee", LENS, "--rayon", "30", "--limit", "0"), "limite invalide"),
+        (
+            ("catalog", "search", "--rome", "H2705", "--insee", LENS, "--rayon", "30", "--heures-max", "0"),
+            "durée maximale",
+        ),
+        (
+            ("catalog", "search", "--rome", "H2705", "--insee", LENS, "--rayon", "30", "--debut-apres", "mars"),
+            "--debut-apres : date invalide « mars »",
+        ),
+        (
+            ("catalog", "search", "--rome", "H2705", "--insee", LENS, "--rayon", "30", "--financeur", "99"),
+            "code financeur",
+        ),
+        (
+            ("catalog", "search", "--rome", "H2705", "--insee", LENS, "--rayon", "30", "--modalite", "visio"),
+            "--modalite",
+        ),
         (("catalog",), "required"),
     ],
 )
@@ -310,3 +326,22 @@ def test_learning_path_follows_a_new_import(tmp_path):
     assert run("catalog", "import", str(second), tmp_path=tmp_path).returncode == 0
     steps = json.loads(run("catalog", "parcours", "--rome", "H2705", "--json", tmp_path=tmp_path).stdout)
     assert [s["formation_id"] for s in steps] == ["HAB", "CIMA"]
+
+
+def test_search_criteria_restrict_and_show_in_the_header(tmp_path, catalog):
+    assert [s["session_id"] for s in search_json(tmp_path, "--insee", DOUAI, "--debut-apres", "2027-02-01")] == [
+        "S-FEB",
+        "S-REMOTE",
+    ]
+    assert [s["session_id"] for s in search_json(tmp_path, "--insee", DOUAI, "--modalite", "distanciel")] == [
+        "S-REMOTE"
+    ]
+    assert search_json(tmp_path, "--insee", DOUAI, "--alternance") == []
+    result = run(
+        "catalog", "search", "--rome", "H2705", "--insee", DOUAI, "--rayon", "30", "--debut-avant", "2027-01-31",
+        "--finance-pour", "demandeur_emploi", tmp_path=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    header = result.stdout.splitlines()[0]
+    assert "au plus tard le 31 janvier 2027, financées pour les demandeurs d'emploi" in header
+    assert header.endswith(": 1 session")

@@ -523,3 +523,83 @@ def test_a_catalog_of_the_former_schema_is_rebuilt_and_contact_requests_kept(tmp
     import_file(engine, sample(tmp_path / "offre.xml"))
     assert rows(engine, m.formation, "id") == {("F1",), ("F2",)}
     assert rows(engine, m.contact_request, "conversation_id") == {("c1",)}
+
+
+def _action_row(engine, tmp_path, **options):
+    """The stored action of a one-action feed written with `options`."""
+    session = f.session("S1")
+    import_file(engine, f.write(tmp_path / "criteres.xml", [f.formation("F1", [f.action("A1", [session], **options)])]))
+    with engine.connect() as conn:
+        action = conn.execute(select(m.action)).one()
+        codes = sorted(conn.execute(select(m.action_financeur.c.code)).scalars())
+    return action, codes
+
+
+@pytest.mark.parametrize(
+    "options, alternance",
+    [
+        ({}, False),
+        ({"alternance": "Sans objet."}, False),
+        ({"alternance": "Pas d'alternance."}, False),
+        ({"alternance": "stage en entreprise de juin à août"}, False),
+        ({"alternance": "Contrat d'apprentissage ou de professionnalisation."}, True),
+        ({"alternance": "En ALTERNANCE : 2 semaines en centre, 2 en entreprise"}, True),
+        ({"publics": ("82027",)}, True),  # public in a contrat d'apprentissage
+        ({"publics": ("83056", "82029")}, True),  # … in a contrat de professionnalisation
+        ({"pedagogie": ("96142",)}, True),  # modalité pédagogique "en alternance"
+    ],
+)
+def test_alternance_is_derived_from_publics_teaching_mode_or_the_alternance_text(engine, tmp_path, options, alternance):
+    action, _ = _action_row(engine, tmp_path, **options)
+    assert action.alternance is alternance
+
+
+@pytest.mark.parametrize(
+    "rythme, pedagogie, temps",
+    [
+        ("Temps plein, du lundi au vendredi.", (), "plein"),
+        ("En journée, 7 heures par jour.", (), "plein"),
+        ("3 h par jour", (), None),
+        ("Temps partiel : deux jours par semaine", (), "partiel"),
+        ("À mi-temps", (), "partiel"),
+        ("Cours du soir, de 18 h à 21 h", (), "soir"),
+        ("Deux soirées par semaine", (), "soir"),
+        ("À votre rythme", (), None),
+        ("À votre rythme", ("96411",), "soir"),  # modalité pédagogique "cours du soir"
+    ],
+)
+def test_working_time_is_derived_from_the_rythme(engine, tmp_path, rythme, pedagogie, temps):
+    action, _ = _action_row(engine, tmp_path, rythme=rythme, pedagogie=pedagogie)
+    assert action.temps == temps
+
+
+def test_hours_funders_and_disabled_access_are_stored(engine, tmp_path):
+    action, codes = _action_row(
+        engine,
+        tmp_path,
+        heures=None,
+        heures_centre=280,
+        heures_entreprise=70,
+        financeurs=(("4", 6), ("16", None), ("4", 2)),
+        handicap="Locaux accessibles ; référent handicap.",
+    )
+    assert action.heures == 350  # no nombre-heures-total: centre + entreprise
+    assert codes == ["16", "4"]  # distinct codes
+    assert action.acces_handicapes == "Locaux accessibles ; référent handicap."
+    bare, _ = _action_row(engine, tmp_path, heures=None)
+    assert bare.heures is None and bare.acces_handicapes is None
+
+
+def test_a_catalog_of_an_older_schema_is_rebuilt(tmp_path):
+    """A catalog whose action table lacks a column of the current schema is dropped and made
+    again (its offers come back with the next import); the contact requests are kept."""
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE action (source_id INTEGER, id TEXT, formation_id TEXT)")
+        conn.execute("CREATE TABLE contact_request (id INTEGER PRIMARY KEY, conversation_id TEXT, contact TEXT)")
+        conn.execute("INSERT INTO contact_request VALUES (1, 'c1', 'x')")
+    catalog = catalog_engine(f"sqlite:///{path}")
+    import_file(catalog, sample(tmp_path / "offre.xml"))
+    assert rows(catalog, m.action, "id") == {("A1",), ("A2",), ("A3",)}
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT count(*) FROM contact_request").fetchone() == (1,)

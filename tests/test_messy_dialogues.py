@@ -73,7 +73,34 @@ STYLES = (
     "eleve",
     "reconversion",
     "homonyme",
+    "criteres",
 )
+# Criteria said in free French, by group: (phrase, catalog search options); and how each is
+# dropped again. UNSEEN_TODAY is 2027-02-01.
+CRITERIA = {
+    "alternance": [("en alternance", ["--alternance"]), ("en apprentissage si possible", ["--alternance"])],
+    "date": [
+        ("à partir de septembre", ["--debut-apres", "2027-09-01"]),
+        ("avant l'été", ["--debut-avant", "2027-06-20"]),
+        ("en juin", ["--debut-apres", "2027-06-01", "--debut-avant", "2027-06-30"]),
+        ("dans 2 mois", ["--debut-apres", "2027-04-01"]),
+    ],
+    "duree": [("pas plus de trois mois", ["--heures-max", "455"]), ("moins de 200 heures", ["--heures-max", "200"])],
+    "temps": [("le soir, je travaille", ["--temps", "soir"]), ("à temps partiel", ["--temps", "partiel"])],
+    "modalite": [("à distance si possible", ["--modalite", "distanciel"]), ("sur place", ["--modalite", "presentiel"])],
+    "financement": [
+        ("payée par la Région", ["--financeur", "2"]),
+        ("financée par France Travail", ["--financeur", "4"]),
+    ],
+}
+DROPS = {
+    "alternance": ["pas forcément en alternance", "alternance ou pas, peu importe"],
+    "date": ["peu importe la date", "n'importe quand en fait"],
+    "duree": ["peu importe la durée"],
+    "temps": ["peu importe le rythme", "finalement peu importe l'horaire"],
+    "modalite": ["sur place ou à distance", "peu importe la modalité"],
+    "financement": ["peu importe le financement"],
+}
 
 
 def _near(max_km: float) -> list[Commune]:
@@ -114,6 +141,8 @@ class Person:
     niveau: str
     said: Counter = field(default_factory=Counter)
     told_radius: bool = False  # a radius never said is the default one
+    groups: list[str] = field(default_factory=list)  # "criteres": the groups said, in order
+    criteria: dict[str, tuple[str, list[str]]] = field(default_factory=dict)  # group -> (phrase, options)
 
     @property
     def sms(self) -> bool:
@@ -197,6 +226,11 @@ class Person:
             ]
         if style == "homonyme":
             return [f"je voudrais devenir {self.job()}, j'habite à {self.town.nom}"]
+        if style == "criteres":
+            phrase, _ = self.criteria[self.groups[0]]
+            return [
+                f"{rng.choice(FILLERS)} je cherche une formation de {self.job()} à {self.town.nom} {phrase}".strip()
+            ]
         return [
             rng.choice(["je cherche une formation", "bonjour je voudrais me former", "comment trouver une formation ?"])
         ]
@@ -209,7 +243,11 @@ def make_person(style: str, number: int) -> Person:
         rome = rng.choice([r for r in sorted(JOBS) if TRADES[r]])
     town = rng.choice(HOMONYMS if style == "homonyme" else POSTCODES if style == "code_postal" else TOWNS)
     statut = rng.choice(sorted(PUPILS)) if style == "eleve" else rng.choice(sorted(STATUTS))
-    return Person(style, rng, rome, town, rng.choice([None, 20, 30, 40, 50]), statut, rng.choice(sorted(NIVEAUX)))
+    person = Person(style, rng, rome, town, rng.choice([None, 20, 30, 40, 50]), statut, rng.choice(sorted(NIVEAUX)))
+    if style == "criteres":
+        person.groups = rng.sample(sorted(CRITERIA), 2)
+        person.criteria = {group: rng.choice(CRITERIA[group]) for group in person.groups}
+    return person
 
 
 class Conversation:
@@ -249,7 +287,9 @@ class Conversation:
 def play(assistant, person: Person) -> tuple[Conversation, dict]:
     """Plays the dialogue; returns it and the final criteria."""
     talk = Conversation(assistant)
-    final = {"rome": person.rome, "insee": person.town.insee, "radius": person.radius or 30}
+    final = {"rome": person.rome, "insee": person.town.insee, "radius": person.radius or 30, "options": []}
+    if person.style == "criteres":
+        return talk, criteria_dialogue(talk, person, final)
     for line in person.opening():
         talk.say(line)
         final["radius"] = person.radius if person.told_radius else 30
@@ -301,6 +341,20 @@ def play(assistant, person: Person) -> tuple[Conversation, dict]:
     return talk, final
 
 
+def criteria_dialogue(talk: Conversation, person: Person, final: dict) -> dict:
+    """A search with a criterion, a second one added after the results, then one dropped: each
+    time the results follow at once."""
+    first, second = person.groups
+    talk.say(person.opening()[0])
+    final = {**final, "radius": 30}
+    phrase, _ = person.criteria[second]
+    talk.say(person.rng.choice([f"et {phrase}", f"{phrase} aussi", f"ah et {phrase} svp"]))
+    dropped = person.rng.choice(person.groups)
+    talk.say(person.rng.choice(DROPS[dropped]))
+    kept = first if dropped == second else second
+    return {**final, "options": person.criteria[kept][1], "kept": kept}
+
+
 def correct_after(talk: Conversation, person: Person, final: dict) -> dict:
     kind = person.rng.choice(["town", "radius", "job"])
     if kind == "town":
@@ -335,7 +389,14 @@ def test_messy_dialogue_ends_on_the_catalog_search(assistant, style, number):
     person = make_person(style, number)
     talk, final = play(assistant, person)
     expected = cli_search(
-        assistant[2], "--rome", final["rome"], "--insee", final["insee"], "--rayon", str(final["radius"])
+        assistant[2],
+        "--rome",
+        final["rome"],
+        "--insee",
+        final["insee"],
+        "--rayon",
+        str(final["radius"]),
+        *final["options"],
     )[:5]
     transcript = "\n".join(talk.transcript)
     RESULTS[(style, "total")] += 1
@@ -344,6 +405,11 @@ def test_messy_dialogue_ends_on_the_catalog_search(assistant, style, number):
         shown = (talk.sessions["metier"]["rome"], talk.sessions["commune"]["insee"], talk.sessions["rayon_km"])
         assert shown == (final["rome"], final["insee"], final["radius"]), transcript
         assert talk.sessions["sessions"] == expected, transcript
+        if person.style == "criteres":  # the criterion kept, and only it
+            assert len(talk.sessions["criteres"]) >= 1, transcript
+            buttons = [b for m in talk.last for b in m.get("buttons") or [] if not b["payload"].startswith("/")]
+            drops = [b for b in buttons if not b["title"].endswith(")")]  # the others offer a criterion (count)
+            assert len(drops) == len(talk.sessions["criteres"]) or final["kept"] == "date", transcript
     else:
         assert any("aucune session" in (m.get("text") or "") for m in talk.last), transcript
     if person.style == "eleve" and kiosk_job(person.rome):

@@ -10,8 +10,10 @@ import pytest
 from bot.catalog import lheo_writer as f
 from bot.catalog.lheo import import_file
 from bot.catalog.search import bounding_box, search_sessions
+from bot.criteria import Criteria
 from bot.geo import gazetteer, haversine_km
 from bot.jobs import vocabulary
+from bot.results import find_sessions, relaxations
 
 TODAY = dt.date(2027, 1, 10)
 LENS, DOUAI, LILLE, DUNKERQUE, ARRAS = "62498", "59178", "59350", "59183", "62041"
@@ -252,7 +254,14 @@ def test_session_object_fields(engine, tmp_path):
         "modalite",
         "places",
         "par",
+        "heures",
+        "alternance",
+        "financements",
+        "temps",
+        "handicap",
     }
+    assert (session["heures"], session["alternance"], session["financements"]) == (35, False, ["2"])
+    assert (session["temps"], session["handicap"]) == ("plein", False)
     assert session["debut"] == "2027-01-15" and session["fin"] == "2027-04-15"
     assert session["distance_km"] == round(session["distance_km"], 1)
     assert (session["commune"], session["modalite"], session["places"]) == (DOUAI, "mixte", 14)
@@ -302,3 +311,103 @@ def test_sessions_of_two_sources_with_the_same_numero_are_both_found_in_source_o
     hits = search_sessions(engine, "H2705", lens.lat, lens.lon, 30, TODAY)
     assert [(h.session_id, h.source) for h in hits] == [("S1", "alpha"), ("S1", "zeta")]
     assert [h.as_json()["session_id"] for h in hits] == ["S1", "S1"]
+
+
+# -- criteria (docs/contrat.md, « Critères de recherche ») ----------------------------------------
+
+
+def criteria_catalog():
+    """Five actions near Lens that differ by one criterion each."""
+    return [
+        one_formation(
+            f.action("PLAIN", [f.session("S-MARS", "20270301", "20270430")], [place(LENS)], heures=35),
+            f.action(
+                "ALT",
+                [f.session("S-SEPT", "20270906", "20280630")],
+                [place(LENS)],
+                heures=None,
+                heures_centre=400,
+                heures_entreprise=300,
+                alternance="Contrat d'apprentissage",
+                financeurs=(("16", None),),
+                rythme="Alternance : deux semaines en centre, deux en entreprise",
+            ),
+            f.action(
+                "PERM",
+                [f.session("S-PERM", "20270104", "20270630")],
+                [place(LENS)],
+                permanent=1,
+                modalite=1,
+                financeurs=(("4", None), ("10", None)),
+                handicap="Locaux accessibles",
+                rythme="Cours du soir",
+            ),
+            f.action("REMOTE", [f.session("S-DIST", "20270215", "20270315")], modalite=2, heures=None, rythme="-"),
+            f.action(
+                "PART",
+                [f.session("S-JUIN", "20270607", "20270730")],
+                [place(LENS)],
+                heures=140,
+                financeurs=(("5", None),),
+                rythme="Temps partiel",
+            ),
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    "criteria, expected",
+    [
+        (Criteria(), ["S-PERM", "S-DIST", "S-MARS", "S-JUIN", "S-SEPT"]),
+        (Criteria(debut_apres=dt.date(2027, 3, 1)), ["S-PERM", "S-MARS", "S-JUIN", "S-SEPT"]),  # permanent: until June
+        (Criteria(debut_apres=dt.date(2027, 7, 1)), ["S-SEPT"]),
+        (Criteria(debut_avant=dt.date(2027, 3, 1)), ["S-PERM", "S-DIST", "S-MARS"]),  # inclusive
+        (Criteria(debut_avant=dt.date(2027, 1, 9)), []),  # before today
+        (Criteria(debut_apres=dt.date(2027, 6, 1), debut_avant=dt.date(2027, 6, 30)), ["S-PERM", "S-JUIN"]),
+        (Criteria(alternance=True), ["S-SEPT"]),
+        (Criteria(modalite="mixte"), ["S-PERM"]),
+        (Criteria(modalite="distanciel"), ["S-DIST"]),
+        (Criteria(modalite="presentiel"), ["S-MARS", "S-JUIN", "S-SEPT"]),
+        (Criteria(heures_max=140), ["S-PERM", "S-MARS", "S-JUIN"]),  # unknown length: not kept
+        (Criteria(heures_max=700), ["S-PERM", "S-MARS", "S-JUIN", "S-SEPT"]),  # 400 + 300 hours
+        (Criteria(finance_pour="demandeur_emploi"), ["S-PERM", "S-DIST", "S-MARS"]),  # Région (2), France Travail (4)
+        (Criteria(finance_pour="salarie"), ["S-JUIN", "S-SEPT"]),  # entreprise (5), OPCO (16)
+        (Criteria(finance_pour="etudiant"), []),
+        (Criteria(financeur="10"), ["S-PERM"]),
+        (Criteria(temps="soir"), ["S-PERM"]),
+        (Criteria(temps="partiel"), ["S-JUIN"]),
+        (Criteria(temps="plein"), ["S-MARS"]),
+        (Criteria(handicap=True), ["S-PERM"]),
+        (Criteria(alternance=True, finance_pour="demandeur_emploi"), []),
+    ],
+)
+def test_each_criterion_restricts_the_list(engine, tmp_path, criteria, expected):
+    import_file(engine, f.write(tmp_path / "offre.xml", criteria_catalog()))
+    lens = town(LENS)
+    hits = search_sessions(engine, "H2705", lens.lat, lens.lon, 30, TODAY, criteria=criteria)
+    assert ids(hits) == expected
+
+
+def test_relaxations_count_what_each_dropped_criterion_would_give(engine, tmp_path):
+    import_file(engine, f.write(tmp_path / "offre.xml", criteria_catalog()))
+    lens = town(LENS)
+    criteria = Criteria(debut_apres=dt.date(2027, 9, 1), debut_avant=dt.date(2027, 9, 30), modalite="mixte")
+    assert find_sessions(engine, "H2705", lens, 30, TODAY, criteria) == []
+    # Without the dates: the mixed session; without the mode: the September one.
+    assert relaxations(engine, "H2705", lens, 30, TODAY, criteria) == [("date", 1), ("modalite", 1)]
+    criteria = Criteria(alternance=True, temps="soir", handicap=True)
+    assert relaxations(engine, "H2705", lens, 30, TODAY, criteria) == [("alternance", 1), ("temps", 0), ("handicap", 0)]
+
+
+def test_criteria_are_checked_values():
+    with pytest.raises(ValueError):
+        Criteria(modalite="en ligne")
+    with pytest.raises(ValueError):
+        Criteria(finance_pour="retraite")
+    with pytest.raises(ValueError):
+        Criteria(financeur="99")
+    criteria = Criteria(debut_apres=dt.date(2027, 3, 1), alternance=True, heures_max=400)
+    assert Criteria.from_slots(criteria.as_slots()) == criteria
+    assert (
+        Criteria.from_slots({"modalite": "nulle part", "heures_max": "abc", "debut_avant": "2027-13-01"}) == Criteria()
+    )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import json
 import math
 import os
@@ -18,6 +19,7 @@ import random
 import re
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -88,6 +90,28 @@ def random_domain(rng) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(romes), codes
 
 
+def random_action_details(rng) -> dict:
+    """What the criteria read, written as feeds write it."""
+    hours = rng.choice([None, 14, 35, 140, 400, 1200])
+    return {
+        "heures": hours if rng.random() < 0.7 else None,
+        "heures_centre": rng.choice([None, 70, 300]),
+        "heures_entreprise": rng.choice([None, None, 140]),
+        "financeurs": tuple(
+            (code, None) for code in rng.sample(["2", "3", "4", "5", "10", "12", "16", "7"], rng.randrange(0, 3))
+        ),
+        "publics": tuple(rng.sample(["83056", "82027", "82029", "82044"], rng.randrange(1, 3))),
+        "alternance": rng.choice(
+            ["-", "Sans objet", "Contrat de professionnalisation", "Pas d'alternance", "en alternance"]
+        ),
+        "pedagogie": tuple(rng.sample(["96142", "96411", "96128"], rng.randrange(0, 2))),
+        "rythme": rng.choice(
+            ["Temps plein", "temps partiel", "Cours du soir", "7 h par jour", "3 heures par jour", "-"]
+        ),
+        "handicap": rng.choice([None, "Locaux accessibles"]),
+    }
+
+
 def random_catalog(rng, today: dt.date) -> list[str]:
     formations = []
     for fi in range(40):
@@ -120,6 +144,7 @@ def random_catalog(rng, today: dt.date) -> list[str]:
                     places,
                     modalite=rng.choice([0, 0, 1, 2]),
                     permanent=int(rng.random() < 0.25),
+                    **random_action_details(rng),
                 )
             )
         romes, formacodes = random_domain(rng)
@@ -237,3 +262,143 @@ def test_cli_search_equals_the_contract_on_unseen_feeds(tmp_path, seed, database
             collisions += len(got) - len({sid for sid, *_ in got})
     # The random feeds do exercise the search, both ways of matching and the colliding numeros.
     assert compared > 20 and by_formacode > 0 and collisions > 0
+
+
+# -- the criteria, read literally from docs/contrat.md (« Critères de recherche ») ------------------
+
+FUNDERS_FOR = {"demandeur_emploi": {"2", "3", "4"}, "salarie": {"5", "16", "17"}, "lyceen": {"12"}, "collegien": {"12"}}
+
+
+def plain(text: str | None) -> str:
+    folded = unicodedata.normalize("NFKD", (text or "").lower())
+    return "".join(c for c in folded if not unicodedata.combining(c))
+
+
+def action_facts(action, ns) -> dict:
+    def texts(tag):
+        return [(e.text or "").strip() for e in action.iterfind(f"l:{tag}", ns)]
+
+    def number(tag):
+        value = action.findtext(f"l:{tag}", namespaces=ns)
+        return int(value) if value else None
+
+    hours = number("nombre-heures-total")
+    if hours is None and (number("nombre-heures-centre") is not None or number("nombre-heures-entreprise") is not None):
+        hours = (number("nombre-heures-centre") or 0) + (number("nombre-heures-entreprise") or 0)
+    modalites = plain(action.findtext("l:modalites-alternance", namespaces=ns)).strip()
+    words = any(w in modalites for w in ("apprenti", "professionnalisation", "alternance"))
+    negated = modalites.split(" ")[0].strip(".,") in (
+        "sans",
+        "pas",
+        "non",
+        "aucun",
+        "aucune",
+        "neant",
+    ) or modalites.startswith("pas d")
+    rythme = plain(action.findtext("l:rythme-formation", namespaces=ns))
+    daily = re.search(r"(\d+) ?h(eures?)? par jour", rythme)
+    if "96411" in texts("code-modalite-pedagogique") or "soir" in rythme:
+        temps = "soir"
+    elif "partiel" in rythme or "mi-temps" in rythme:
+        temps = "partiel"
+    elif "temps plein" in rythme or "temps complet" in rythme or (daily and int(daily.group(1)) >= 6):
+        temps = "plein"
+    else:
+        temps = None
+    return {
+        "heures": hours,
+        "alternance": bool({"82027", "82029"} & set(texts("code-public-vise")))
+        or "96142" in texts("code-modalite-pedagogique")
+        or (words and not negated),
+        "financeurs": set(texts("organisme-financeur/l:code-financeur")),
+        "temps": temps,
+        "handicap": bool(texts("acces-handicapes")),
+        "modalite": {"0": "presentiel", "1": "mixte", "2": "distanciel"}[
+            action.findtext("l:modalites-enseignement", namespaces=ns)
+        ],
+        "permanent": action.findtext("l:modalites-entrees-sorties", namespaces=ns) == "1",
+    }
+
+
+def meets(criteria: dict, facts: dict, debut: str, fin: str, today: dt.date) -> bool:
+    for name, value in criteria.items():
+        if name == "debut_apres" and not (debut >= value or (facts["permanent"] and fin >= value)):
+            return False
+        if name == "debut_avant" and not (debut <= value and value >= f"{today:%Y%m%d}"):
+            return False
+        if name == "alternance" and not facts["alternance"]:
+            return False
+        if name == "modalite" and facts["modalite"] != value:
+            return False
+        if name == "heures_max" and (facts["heures"] is None or facts["heures"] > value):
+            return False
+        if name == "finance_pour" and not facts["financeurs"] & FUNDERS_FOR.get(value, set()):
+            return False
+        if name == "temps" and facts["temps"] != value:
+            return False
+        if name == "handicap" and not facts["handicap"]:
+            return False
+    return True
+
+
+CRITERIA = {
+    "debut_apres": ("--debut-apres", "2027-06-01", "20270601"),
+    "debut_avant": ("--debut-avant", "2027-09-30", "20270930"),
+    "alternance": ("--alternance", None, True),
+    "modalite": ("--modalite", "mixte", "mixte"),
+    "heures_max": ("--heures-max", "400", 400),
+    "finance_pour": ("--finance-pour", "demandeur_emploi", "demandeur_emploi"),
+    "salarie": ("--finance-pour", "salarie", "salarie"),
+    "temps": ("--temps", "soir", "soir"),
+    "handicap": ("--handicap", None, True),
+}
+CRITERIA_SETS = [(name,) for name in CRITERIA] + [
+    pair for pair in itertools.combinations(CRITERIA, 2) if set(pair) != {"finance_pour", "salarie"}
+]
+
+
+def test_cli_criteria_equal_the_contract_on_unseen_feeds(tmp_path, database_url, monkeypatch, capsys):
+    """Each criterion and each pair of criteria, on SQLite and PostgreSQL, against a literal
+    reading of the rules on the XML."""
+    today = dt.date(2027, 3, 1)
+    path = w.write(tmp_path / "criteres.xml", random_catalog(random.Random(7), today))
+    subprocess.run(
+        [sys.executable, "-m", "bot", "catalog", "import", str(path)],
+        cwd=ROOT,
+        env={**os.environ, "BOT_DATABASE_URL": database_url},
+        check=True,
+        capture_output=True,
+    )
+    monkeypatch.setenv("BOT_DATABASE_URL", database_url)
+    ns = {"l": w.NS_23}
+    facts = {
+        action.get("numero"): action_facts(action, ns) for action in etree.parse(str(path)).iterfind(".//l:action", ns)
+    }
+    session_action = {
+        session.get("numero"): action.get("numero")
+        for action in etree.parse(str(path)).iterfind(".//l:action", ns)
+        for session in action.iterfind("l:session", ns)
+    }
+    periods = {
+        s.get("numero"): (s.findtext("l:periode/l:debut", namespaces=ns), s.findtext("l:periode/l:fin", namespaces=ns))
+        for s in etree.parse(str(path)).iterfind(".//l:session", ns)
+    }
+    lens = gazetteer().by_insee("62498")
+    base = oracle({"criteres": path}, "H2705", (lens.lat, lens.lon), 80, today)
+    assert len(base) > 20
+    sizes = []
+    for names in CRITERIA_SETS:
+        args, wanted = [], {}
+        for name in names:
+            option, text, value = CRITERIA[name]
+            args += [option] + ([text] if text else [])
+            wanted["finance_pour" if name == "salarie" else name] = value
+        common = ["--rome", "H2705", "--insee", "62498", "--rayon", "80", "--today", today.isoformat()]
+        assert main(["catalog", "search", *common, *args, "--limit", "1000", "--json"]) == 0
+        got = [(s["session_id"], s["distance_km"], s["par"]) for s in json.loads(capsys.readouterr().out)]
+        expected = [hit for hit in base if meets(wanted, facts[session_action[hit[0]]], *periods[hit[0]], today)]
+        assert got == expected, names
+        sizes.append(len(got))
+    # Every criterion keeps some sessions and drops others: the comparison means something.
+    singles = sizes[: len(CRITERIA)]
+    assert all(0 < size < len(base) for size in singles), singles

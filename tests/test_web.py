@@ -165,3 +165,39 @@ def test_chat_relay_sends_a_message_again_once_when_a_replica_died(monkeypatch, 
         assert rasa.calls == calls
     finally:
         rasa.server.shutdown()
+
+
+def test_counselor_criteria_are_the_catalog_search_with_the_same_criteria(web, assistant):
+    _, _, env = assistant
+    client = signed_in(web)
+    params = {"metier": "N1101", "commune": "62110", "rayon": "30", "du": "2027-06-01", "alternance": "1"}
+    page = client.get("/conseiller", params=params)
+    expected = cli_search(
+        env, "--rome", "N1101", "--commune", "62110", "--rayon", "30", "--debut-apres", "2027-06-01", "--alternance"
+    )
+    assert expected and page.text.count('data-session-id="') == len(expected)
+    assert all(f'data-session-id="{s["session_id"]}"' in page.text for s in expected)
+    assert "Critères : à partir du 1er juin 2027, en alternance." in page.text
+    summary = client.get("/conseiller/synthese", params=params)
+    assert "Vos critères : à partir du 1er juin 2027, en alternance." in summary.text
+    for other in ({"modalite": "distanciel", "heures_max": "140"}, {"finance_pour": "salarie", "temps": "soir"}):
+        page = client.get("/conseiller", params={"metier": "N1101", "commune": "62110", "rayon": "30", **other})
+        options = [arg for name, value in other.items() for arg in (f"--{name.replace('_', '-')}", value)]
+        expected = cli_search(env, "--rome", "N1101", "--commune", "62110", "--rayon", "30", *options)
+        assert page.text.count('data-session-id="') == len(expected), other
+
+
+def test_counselor_criteria_that_empty_the_list_link_to_the_search_without_each(web, assistant):
+    _, _, env = assistant
+    params = {"metier": "N1101", "commune": "62110", "rayon": "30", "heures_max": "1", "alternance": "1"}
+    page = signed_in(web).get("/conseiller", params=params)
+    assert "Aucune session à venir dans ce rayon avec ces critères." in page.text
+    without_length = cli_search(env, "--rome", "N1101", "--commune", "62110", "--rayon", "30", "--alternance")
+    assert f"Sans la contrainte de durée : {len(without_length)} sessions" in page.text
+    assert "Même sans la contrainte d&#39;alternance, aucune session" in page.text
+    assert "heures_max" not in page.text.split("Sans la contrainte de durée")[0].rsplit('href="', 1)[1]
+
+
+def test_counselor_criteria_typed_wrong_are_one_clear_error(web):
+    page = signed_in(web).get("/conseiller", params={"metier": "N1101", "commune": "Lens", "heures_max": "beaucoup"})
+    assert page.status_code == 200 and 'role="alert"' in page.text

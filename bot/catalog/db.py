@@ -27,13 +27,17 @@ def _engine_for(url: str) -> Engine:
 
 
 def _upgrade(engine: Engine) -> None:
-    """Drops the catalog tables of an older schema (offers without sources): the catalog only
-    holds copies of the feeds, which the next import or refresh brings back. The contact
-    requests are kept."""
+    """Drops the catalog tables of an older schema (a catalog table lacking a column of
+    bot/catalog/models.py): the catalog only holds copies of the feeds, which the next import
+    or refresh brings back. The contact requests are kept."""
     inspector = inspect(engine)
-    if not inspector.has_table("formation"):
-        return
-    if "source_id" in {column["name"] for column in inspector.get_columns("formation")}:
+    stale = [
+        table.name
+        for table in m.OFFER_TABLES
+        if inspector.has_table(table.name)
+        and not {column.name for column in table.columns} <= {c["name"] for c in inspector.get_columns(table.name)}
+    ]
+    if not stale:
         return
     log.warning("Catalog tables of an older schema dropped: import the feeds again (python -m bot catalog refresh)")
     with engine.begin() as conn:

@@ -31,6 +31,7 @@ from sqlalchemy.engine import Engine
 from bot.catalog import store
 from bot.catalog.store import IGNORE, LIEU, REMARQUE, Note, Rows, SourceInfo, percent, plural
 from bot.geo import Commune, Gazetteer, gazetteer, haversine_km
+from bot.text import fold
 
 NAMESPACES = {None, "http://www.lheo.org/2.2", "http://lheo.gouv.fr/2.3"}
 ROME_CODE = re.compile(r"^[A-N]\d{4}$")
@@ -505,6 +506,9 @@ class _Parser:
                 hours = _add(
                     self.integer(element, "nombre-heures-centre"), self.integer(element, "nombre-heures-entreprise")
                 )
+            rythme = _plain(self.text(element, "rythme-formation"))
+            publics = {re.sub(r"\s+", "", text) for _, text in self.all_texts(element, "code-public-vise")}
+            pedagogie = {re.sub(r"\s+", "", text) for _, text in self.all_texts(element, "code-modalite-pedagogique")}
             action = {
                 "id": numero,
                 "formation_id": formation_id,
@@ -513,7 +517,10 @@ class _Parser:
                 "heures": hours,
                 "prix_total_ttc": self.decimal(element, "prix-total-TTC"),
                 "conditions": _plain(self.text(element, "conditions-specifiques")),
-                "rythme": _plain(self.text(element, "rythme-formation")),
+                "rythme": rythme,
+                "alternance": is_alternance(publics, pedagogie, self.text(element, "modalites-alternance")),
+                "temps": working_time(rythme, pedagogie),
+                "acces_handicapes": _plain(self.text(element, "acces-handicapes")),
             }
             financeurs: dict[str, int | None] = {}
             for financeur in element.iterfind(self.q("organisme-financeur")):
@@ -629,6 +636,42 @@ class _Parser:
         self.register(element, "session", numero)
         self.report.sessions += 1
         return row
+
+
+# Formacode codes (LHEO tables dict-public-vise-formacode and dict-modalites-pedagogiques-formacodes,
+# version 10): publics in a contrat d'apprentissage / de professionnalisation; "en alternance";
+# "cours du soir".
+ALTERNANCE_PUBLICS = {"82027", "82029"}
+ALTERNANCE_PEDAGOGIE = "96142"
+EVENING_PEDAGOGIE = "96411"
+_ALTERNANCE_WORDS = re.compile(r"apprenti|professionnalisation|alternance")
+_NEGATION = re.compile(r"^(sans|pas|non|aucune?|neant)\b")
+FULL_DAY_HOURS = 6  # "7 heures par jour": full time
+
+
+def is_alternance(publics: set[str], pedagogie: set[str], modalites: str | None) -> bool:
+    """An action is in alternance when it is for publics in an apprenticeship or
+    professionalisation contract, or its teaching mode is "en alternance", or its
+    modalites-alternance names such a contract or the alternance without saying "sans"."""
+    if publics & ALTERNANCE_PUBLICS or ALTERNANCE_PEDAGOGIE in pedagogie:
+        return True
+    text = fold(modalites or "")
+    return bool(_ALTERNANCE_WORDS.search(text)) and not _NEGATION.match(text)
+
+
+def working_time(rythme: str | None, pedagogie: set[str]) -> str | None:
+    """ "soir", "partiel" or "plein" as the rythme-formation says it (evening first), else None."""
+    text = fold(rythme or "")
+    if EVENING_PEDAGOGIE in pedagogie or re.search(r"\b(soir|soirs|soiree|soirees)\b", text):
+        return "soir"
+    if re.search(r"\b(temps partiel|mi temps|partiel)\b", text):
+        return "partiel"
+    if re.search(r"\b(temps plein|temps complet|plein temps)\b", text):
+        return "plein"
+    daily = re.search(r"\b(\d+) ?h(?:eures?)? par jour\b", text)
+    if daily and int(daily.group(1)) >= FULL_DAY_HOURS:
+        return "plein"
+    return None
 
 
 def _add(a: int | None, b: int | None) -> int | None:

@@ -54,22 +54,44 @@ def action(
     permanent: int = 0,
     heures: int | None = 35,
     financeurs: tuple[tuple[str, int | None], ...] = (("2", None),),
+    *,
+    rythme: str = "Temps plein",
+    publics: tuple[str, ...] = ("83056",),
+    alternance: str = "-",
+    handicap: str | None = None,
+    pedagogie: tuple[str, ...] = (),
+    heures_centre: int | None = None,
+    heures_entreprise: int | None = None,
 ) -> str:
-    """An action; financeurs: (code-financeur, nb-places-financees or None) of each funder."""
-    heures_xml = f"<nombre-heures-total>{heures}</nombre-heures-total>" if heures is not None else ""
+    """An action; financeurs: (code-financeur, nb-places-financees or None) of each funder;
+    publics: code-public-vise; alternance: modalites-alternance; handicap: acces-handicapes;
+    pedagogie: code-modalite-pedagogique."""
+    hours = "".join(
+        f"<{tag}>{value}</{tag}>"
+        for tag, value in (
+            ("nombre-heures-centre", heures_centre),
+            ("nombre-heures-entreprise", heures_entreprise),
+            ("nombre-heures-total", heures),
+        )
+        if value is not None
+    )
     funders = "".join(
         f"<organisme-financeur><code-financeur>{code}</code-financeur>"
         + (f"<nb-places-financees>{places}</nb-places-financees>" if places is not None else "")
         + "</organisme-financeur>"
         for code, places in financeurs
     )
+    publics_xml = "".join(f"<code-public-vise>{code}</code-public-vise>" for code in publics)
+    handicap_xml = f"<acces-handicapes>{escape(handicap)}</acces-handicapes>" if handicap else ""
+    pedagogie_xml = "".join(f"<code-modalite-pedagogique>{code}</code-modalite-pedagogique>" for code in pedagogie)
     return (
-        f'<action numero="{numero}"><rythme-formation>Temps plein</rythme-formation>'
-        f"<code-public-vise>83056</code-public-vise><niveau-entree-obligatoire>0</niveau-entree-obligatoire>"
-        f"<modalites-alternance>-</modalites-alternance><modalites-enseignement>{modalite}</modalites-enseignement>"
+        f'<action numero="{numero}"><rythme-formation>{escape(rythme)}</rythme-formation>'
+        f"{publics_xml}<niveau-entree-obligatoire>0</niveau-entree-obligatoire>"
+        f"<modalites-alternance>{escape(alternance)}</modalites-alternance>"
+        f"<modalites-enseignement>{modalite}</modalites-enseignement>"
         f"<conditions-specifiques>-</conditions-specifiques><prise-en-charge-frais-possible>1</prise-en-charge-frais-possible>"
         f"{''.join(lieux)}<modalites-entrees-sorties>{permanent}</modalites-entrees-sorties>{''.join(sessions)}"
-        f"{heures_xml}{funders}</action>"
+        f"{handicap_xml}{pedagogie_xml}{hours}{funders}</action>"
     )
 
 

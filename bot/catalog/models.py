@@ -125,6 +125,10 @@ action = Table(
     Column("prix_total_ttc", Float),
     Column("conditions", Text),
     Column("rythme", Text),
+    # Derived at import (docs/contrat.md, « Critères de recherche ») from the action's LHEO fields.
+    Column("alternance", Boolean, nullable=False, default=False),
+    Column("temps", String(8)),  # plein | partiel | soir | None (not derivable from rythme-formation)
+    Column("acces_handicapes", Text),  # None: no specific arrangement (LHEO: element empty or absent)
     ForeignKeyConstraint(["source_id", "formation_id"], ["formation.source_id", "formation.id"]),
     Index("ix_action_formation", "source_id", "formation_id"),
 )

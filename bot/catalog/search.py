@@ -14,13 +14,14 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, false, func, literal_column, null, or_, select, true, union_all
-from sqlalchemy.engine import Engine
+from sqlalchemy import and_, case, exists, false, func, literal_column, null, or_, select, true, union_all
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import Subquery
 
 from bot.catalog import models as m
 from bot.catalog.lheo import OPEN_ENDED
+from bot.criteria import Criteria, funder_codes
 from bot.geo import EARTH_RADIUS_KM, gazetteer
 from bot.jobs import vocabulary
 
@@ -45,6 +46,11 @@ class SessionHit:
     modalite: str
     places: int | None
     par: str = BY_ROME  # how the formation matched the job: BY_ROME or BY_FORMACODE
+    heures: int | None = None
+    alternance: bool = False
+    financements: tuple[str, ...] = ()  # LHEO funder codes of the action
+    temps: str | None = None  # plein | partiel | soir | None
+    handicap: bool = False  # the action describes its arrangements for disabled people
     # The source (feed) of the session: numeros are unique within a source only. Not in the
     # session object of the contract: callers that need it (formation_details) read it here.
     source: str | None = None
@@ -68,6 +74,11 @@ class SessionHit:
             "modalite": self.modalite,
             "places": self.places,
             "par": self.par,
+            "heures": self.heures,
+            "alternance": self.alternance,
+            "financements": list(self.financements),
+            "temps": self.temps,
+            "handicap": self.handicap,
         }
 
 
@@ -110,6 +121,64 @@ def _matching_formations(rome: str, formacodes: list[str]) -> Subquery:
     return union_all(by_rome, by_formacode).subquery()
 
 
+def _funders(conn: Connection, actions: set[tuple[int, str]]) -> dict[tuple[int, str], tuple[str, ...]]:
+    """The funder codes of each action, in code order (numbers first by value)."""
+    found: dict[tuple[int, str], list[str]] = {}
+    af = m.action_financeur
+    by_source: dict[int, list[str]] = {}
+    for source_id, action_id in actions:
+        by_source.setdefault(source_id, []).append(action_id)
+    for source_id, ids in by_source.items():
+        for start in range(0, len(ids), 500):
+            rows = conn.execute(
+                select(af.c.action_id, af.c.code).where(
+                    af.c.source_id == source_id, af.c.action_id.in_(ids[start : start + 500])
+                )
+            )
+            for action_id, code in rows:
+                found.setdefault((source_id, action_id), []).append(code)
+    return {key: tuple(sorted(codes, key=_code_order)) for key, codes in found.items()}
+
+
+def _code_order(code: str) -> tuple[int, str]:
+    return (int(code), "") if code.isdigit() else (10**9, code)
+
+
+def criteria_conditions(criteria: Criteria, today: dt.date) -> list[ColumnElement[bool]]:
+    """The SQL conditions of the criteria (docs/contrat.md, « Critères de recherche »), on the
+    session and action tables."""
+    s, a, af = m.session, m.action, m.action_financeur
+    permanent = a.c.entrees_sorties_permanentes == true()
+    conditions: list[ColumnElement[bool]] = []
+    if criteria.debut_apres is not None:
+        # A permanent entry may be taken any day until the session ends.
+        conditions.append(or_(s.c.debut >= criteria.debut_apres, and_(permanent, s.c.fin >= criteria.debut_apres)))
+    if criteria.debut_avant is not None:
+        conditions.append(s.c.debut <= criteria.debut_avant if criteria.debut_avant >= today else false())
+    if criteria.alternance:
+        conditions.append(a.c.alternance == true())
+    if criteria.modalite is not None:
+        code = next(code for code, name in MODALITES.items() if name == criteria.modalite)
+        conditions.append(a.c.modalite_enseignement == code)
+    if criteria.heures_max is not None:
+        conditions.append(and_(a.c.heures.is_not(None), a.c.heures <= criteria.heures_max))
+    for wanted in (
+        funder_codes(criteria.finance_pour) if criteria.finance_pour is not None else None,
+        [criteria.financeur] if criteria.financeur is not None else None,
+    ):
+        if wanted is None:
+            continue
+        funded = select(af.c.code).where(
+            af.c.source_id == a.c.source_id, af.c.action_id == a.c.id, af.c.code.in_(wanted)
+        )
+        conditions.append(exists(funded) if wanted else false())
+    if criteria.temps is not None:
+        conditions.append(a.c.temps == criteria.temps)
+    if criteria.handicap:
+        conditions.append(a.c.acces_handicapes.is_not(None))
+    return conditions
+
+
 def distance_km(lat: float, lon: float, place_lat: ColumnElement, place_lon: ColumnElement) -> ColumnElement:
     """The great-circle distance of bot.geo.haversine_km, computed by the database with the same
     operations in the same order (the same number to the last bit: the radius is inclusive)."""
@@ -137,10 +206,12 @@ def search_sessions(
     today: dt.date,
     *,
     formacodes: Iterable[str] | None = None,
+    criteria: Criteria | None = None,
 ) -> list[SessionHit]:
-    """Eligible sessions of job `rome` within `radius_km` of (lat, lon), in contract order.
-    `formacodes`: the job's Formacode codes, by default those of the job reference."""
-    return search_page(engine, rome, lat, lon, radius_km, today, formacodes=formacodes).hits
+    """Eligible sessions of job `rome` within `radius_km` of (lat, lon), in contract order,
+    restricted to `criteria`. `formacodes`: the job's Formacode codes, by default those of the
+    job reference."""
+    return search_page(engine, rome, lat, lon, radius_km, today, formacodes=formacodes, criteria=criteria).hits
 
 
 def search_page(
@@ -155,6 +226,7 @@ def search_page(
     size: int | None = None,
     nearest: bool = False,
     formacodes: Iterable[str] | None = None,
+    criteria: Criteria | None = None,
 ) -> Page:
     """`size` sessions (all when None) from the `offset`-th of search_sessions' list, and how
     many there are in all; with `nearest`, the located sessions by distance, soonest first
@@ -178,6 +250,10 @@ def search_page(
             s.c.fin,
             s.c.places,
             a.c.modalite_enseignement,
+            a.c.heures,
+            a.c.alternance,
+            a.c.temps,
+            a.c.acces_handicapes,
             p.c.id.label("lieu_id"),
             p.c.insee,
             p.c.ville,
@@ -195,6 +271,7 @@ def search_page(
             s.c.fin >= today,
             or_(s.c.debut >= today, a.c.entrees_sorties_permanentes == true()),
             or_(remote, in_box),
+            *criteria_conditions(criteria or Criteria(), today),
         )
         .subquery()
     )
@@ -251,6 +328,7 @@ def search_page(
             total = conn.execute(
                 select(func.count()).select_from(chosen.limit(None).offset(None).subquery())
             ).scalar_one()
+        funders = _funders(conn, {(row.source_id, row.action_id) for row in rows})
     hits = [
         SessionHit(
             session_id=row.id,
@@ -267,6 +345,11 @@ def search_page(
             places=row.places,
             par=row.par,
             source=row.source,
+            heures=row.heures,
+            alternance=bool(row.alternance),
+            financements=funders.get((row.source_id, row.action_id), ()),
+            temps=row.temps,
+            handicap=row.acces_handicapes is not None,
         )
         for row in rows
     ]
