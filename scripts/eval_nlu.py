@@ -9,9 +9,12 @@ and prints the side-by-side summary (intent macro-F1, entity F1 per entity, conf
 the ratio ours / default.
 
     python scripts/eval_nlu.py [--folds 3] [--epochs N] [--model models/model.tar.gz] [--out reports/eval]
+                               [--heldout-only] [--pipeline ours|default]
 
 --epochs overrides the epochs of every trained component (a short run for CI); the figures
-in docs/benchmarks.md come from a run without it.
+in docs/benchmarks.md come from a run without it. --heldout-only skips the cross-validation and
+the test stories (no trained assistant needed), --pipeline evaluates one pipeline only: together,
+a quick check of the held-out figures while editing the training data.
 """
 
 from __future__ import annotations
@@ -60,7 +63,9 @@ def with_epochs(config: Path, epochs: int | None, target: Path) -> Path:
     return target
 
 
-def evaluate(name: str, config: Path, folds: int, epochs: int | None, out: Path) -> dict:
+def evaluate(name: str, config: Path, folds: int | None, epochs: int | None, out: Path) -> dict:
+    """Trains the pipeline on data/nlu, tests it on the held-out set, then cross-validates it
+    (unless `folds` is None)."""
     folder = out / SLUGS[name]
     folder.mkdir(parents=True, exist_ok=True)
     config = with_epochs(config, epochs, folder / "config.yml")
@@ -70,6 +75,9 @@ def evaluate(name: str, config: Path, folds: int, epochs: int | None, out: Path)
     )
     trained_s = time.perf_counter() - started
     rasa("test", "nlu", "--model", str(folder / "nlu.tar.gz"), "--nlu", str(HELDOUT), "--out", str(folder / "heldout"))
+    run = {"training_s": round(trained_s, 1), "heldout": folder / "heldout"}
+    if folds is None:
+        return run
     started = time.perf_counter()
     rasa(
         "test",
@@ -84,12 +92,14 @@ def evaluate(name: str, config: Path, folds: int, epochs: int | None, out: Path)
         "--out",
         str(folder / "cv"),
     )
-    return {
-        "training_s": round(trained_s, 1),
-        "cross_validation_s": round(time.perf_counter() - started, 1),
-        "heldout": folder / "heldout",
-        "cv": folder / "cv",
-    }
+    return run | {"cross_validation_s": round(time.perf_counter() - started, 1), "cv": folder / "cv"}
+
+
+def heldout_size() -> int:
+    """How many messages of the held-out set `rasa test nlu` reads (identical lines count once)."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    return len(load_data(str(HELDOUT)).intent_examples)
 
 
 def faq_topics(model: Path) -> dict:
@@ -148,50 +158,62 @@ def main(argv: list[str] | None = None) -> int:
         "--model", type=Path, default=ROOT / "models" / "model.tar.gz", help="trained assistant for the stories"
     )
     parser.add_argument("--out", type=Path, default=ROOT / "reports" / "eval")
+    parser.add_argument(
+        "--heldout-only", action="store_true", help="the held-out set only: no cross-validation, no test stories"
+    )
+    parser.add_argument("--pipeline", choices=sorted(SLUGS.values()), help="evaluate this pipeline only")
     args = parser.parse_args(argv)
     if args.folds < 2:
         parser.error("--folds : au moins 2")
-    if not args.model.is_file():
+    if not args.heldout_only and not args.model.is_file():
         print(f"erreur : modèle introuvable : {args.model} (lancez « make train »)", file=sys.stderr)
         return 1
     args.out.mkdir(parents=True, exist_ok=True)
+    folds = None if args.heldout_only else args.folds
+    pipelines = {name: config for name, config in PIPELINES.items() if args.pipeline in (None, SLUGS[name])}
     runs = {}
-    for name, config in PIPELINES.items():
-        print(f"{name} : entraînement, jeu tenu à part, validation croisée en {args.folds} plis…", flush=True)
-        runs[name] = evaluate(name, config, args.folds, args.epochs, args.out)
-    dialogue = stories(args.model, args.out)
-    print("questions de la base de savoirs : jeu tenu à part sur le modèle entraîné…", flush=True)
-    savoirs = faq_topics(args.model)
-    ours, default = PIPELINES
-    tables = {}
-    for kind, label in (("heldout", "jeu tenu à part"), ("cv", f"validation croisée ({args.folds} plis)")):
-        tables[kind] = summary(
-            {f"{ours}, {label}": load(runs[ours][kind]), f"{default}, {label}": load(runs[default][kind])},
-            ratio_column=True,
+    for name, config in pipelines.items():
+        print(
+            f"{name} : entraînement, jeu tenu à part"
+            + ("" if folds is None else f", validation croisée en {folds} plis")
+            + "…",
+            flush=True,
         )
+        runs[name] = evaluate(name, config, folds, args.epochs, args.out)
+    kinds = [("heldout", f"jeu tenu à part ({heldout_size()} exemples)")]
+    if folds is not None:
+        kinds.append(("cv", f"validation croisée ({folds} plis)"))
     lines = [
         f"Machine : {machine()} ; {dt.date.today().isoformat()}"
         + (f" ; époques ramenées à {args.epochs} (essai court)" if args.epochs else ""),
         "",
         "| entraînement NLU seul | " + " | ".join(f"{n} : {runs[n]['training_s']} s" for n in runs) + " |",
-        "|---|---|---|",
-        "",
-        tables["heldout"],
-        "",
-        tables["cv"],
-        "",
-        f"Histoires de test (`rasa test core`) : {dialogue['stories'] - dialogue['stories_failed']} sur "
-        f"{dialogue['stories']} entièrement justes ; exactitude des actions "
-        f"{100 * (dialogue['action_accuracy'] or 0):.1f} %.",
-        "",
-        f"Questions de la base de savoirs (`tests/nlu/savoirs_heldout.yml`, modèle {args.model.name}) : "
-        f"{savoirs['justes']} sur {savoirs['questions']} reçoivent la réponse de leur sujet, "
-        f"soit {100 * savoirs['exactitude']:.1f} %.",
-        *(
-            f"- « {miss['question']} » : {miss['attendu']} attendu, {miss['obtenu']} obtenu"
-            for miss in savoirs["erreurs"]
-        ),
+        "|---|" + "---|" * len(runs),
     ]
+    for kind, label in kinds:
+        lines += ["", summary({f"{n}, {label}": load(run[kind]) for n, run in runs.items()}, ratio_column=True)]
+    dialogue = None if folds is None else stories(args.model, args.out)
+    if dialogue:
+        lines += [
+            "",
+            f"Histoires de test (`rasa test core`) : {dialogue['stories'] - dialogue['stories_failed']} sur "
+            f"{dialogue['stories']} entièrement justes ; exactitude des actions "
+            f"{100 * (dialogue['action_accuracy'] or 0):.1f} %.",
+        ]
+    savoirs = None
+    if args.model.is_file():
+        print("questions de la base de savoirs : jeu tenu à part sur le modèle entraîné…", flush=True)
+        savoirs = faq_topics(args.model)
+        lines += [
+            "",
+            f"Questions de la base de savoirs (`tests/nlu/savoirs_heldout.yml`, modèle {args.model.name}) : "
+            f"{savoirs['justes']} sur {savoirs['questions']} reçoivent la réponse de leur sujet, "
+            f"soit {100 * savoirs['exactitude']:.1f} %.",
+            *(
+                f"- « {miss['question']} » : {miss['attendu']} attendu, {miss['obtenu']} obtenu"
+                for miss in savoirs["erreurs"]
+            ),
+        ]
     text = "\n".join(lines) + "\n"
     print(text)
     (args.out / "summary.md").write_text(text, encoding="utf-8")
@@ -200,7 +222,8 @@ def main(argv: list[str] | None = None) -> int:
             {
                 "machine": machine(),
                 "epochs": args.epochs,
-                "folds": args.folds,
+                "folds": folds,
+                "heldout_examples": heldout_size(),
                 "stories": dialogue,
                 "savoirs": savoirs,
                 "training_s": {n: r["training_s"] for n, r in runs.items()},
