@@ -18,7 +18,7 @@ RASA := $(BIN)/rasa
 export RASA_TELEMETRY_ENABLED := false
 
 .PHONY: install catalog train run run-production shell lint test test-fast test-scale validate test-stories chromium axe \
-	nginx eval bench bench-catalog bench-history bench-scale data demo-demande clean
+	nginx eval bench bench-catalog bench-history bench-scale data demo-demande screenshots clean
 
 install: $(INSTALLED)
 
@@ -131,6 +131,10 @@ bench-catalog: install
 # The same load through nginx with 1, then 2 Rasa replicas.
 bench-scale: nginx $(MODEL)
 	$(BIN)/python scripts/bench_scale.py --json reports/bench/scale.json --markdown reports/bench/scale.md
+
+# The README's screenshots (docs/screenshots/), on the demo catalog, in Debian's Chromium.
+screenshots: $(MODEL) chromium
+	$(BIN)/python scripts/screenshots.py
 
 # Rebuilds the shipped data files from their sources (see each PROVENANCE.md).
 data: install

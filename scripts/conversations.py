@@ -61,6 +61,10 @@ STYLES: list[tuple[str, list[str]]] = [
         ["je suis en 3ème et je veux devenir pilote de ligne", "Voir les formations près de chez moi", "Lens"],
     ),
     (
+        "Avec des critères",
+        ["je cherche une formation de pilote de ligne à Lens à partir de septembre", "peu importe la date"],
+    ),
+    (
         "Des questions de tous les jours",
         [
             "je suis une femme, est-ce que je peux travailler dans une usine de batteries ?",
