@@ -191,6 +191,15 @@ def distance_km(lat: float, lon: float, place_lat: ColumnElement, place_lon: Col
     return 2 * EARTH_RADIUS_KM * func.asin(func.sqrt(a))
 
 
+def _order(
+    distance: ColumnElement, debut: ColumnElement, session_id: ColumnElement, source: ColumnElement, nearest: bool
+) -> tuple:
+    """The contract's order (SessionHit.sort_key), or by distance for the nearest session."""
+    if nearest:
+        return (distance, debut, session_id, source)
+    return (debut, distance.is_(None), func.coalesce(distance, 0.0), session_id, source)
+
+
 @dataclass(frozen=True)
 class Page:
     hits: list[SessionHit]
@@ -292,15 +301,10 @@ def search_page(
     # 3. Sorted and counted by the database; names are read for the page's sessions only.
     c = ranked.c
     source = select(src.c.nom).where(src.c.id == c.source_id).scalar_subquery()
-    order = (
-        (c.distance, c.debut, c.id, source)
-        if nearest
-        else (c.debut, c.distance.is_(None), func.coalesce(c.distance, 0.0), c.id, source)
-    )
     chosen = select(ranked, source.label("source"), func.count().over().label("total")).where(c.rang == 1)
     if nearest:
         chosen = chosen.where(c.distance.is_not(None))
-    chosen = chosen.order_by(*order).offset(offset)
+    chosen = chosen.order_by(*_order(c.distance, c.debut, c.id, source, nearest)).offset(offset)
     if size is not None:
         chosen = chosen.limit(size)
     page = chosen.subquery()
@@ -313,13 +317,7 @@ def search_page(
         .label("organisme"),
     ).join(f, and_(f.c.source_id == page.c.source_id, f.c.id == page.c.formation_id))
     p2 = page.c
-    statement = statement.order_by(
-        *(
-            (p2.distance, p2.debut, p2.id, p2.source)
-            if nearest
-            else (p2.debut, p2.distance.is_(None), func.coalesce(p2.distance, 0.0), p2.id, p2.source)
-        )
-    )
+    statement = statement.order_by(*_order(p2.distance, p2.debut, p2.id, p2.source, nearest))
     with engine.connect() as conn:
         rows = conn.execute(statement).all()
         if rows or not offset:
