@@ -8,25 +8,10 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import Reply, blocking, catalog
+from actions.common import Reply, blocking, catalog, selected_topic
 from actions.results import shown_sessions
 from bot import faq, savoirs
 from bot.catalog.queries import session_facts
-
-RETRIEVAL_INTENT = "faq"
-
-
-def selected_topic(message: dict) -> tuple[str | None, float]:
-    """(topic id, confidence) of the topic chosen in a parsed message ("faq/alternance" →
-    "alternance"): the confidence of the intent faq times that of the topic within faq, that
-    is the probability of that very topic; (None, 0) when no topic was chosen."""
-    intent = message.get("intent") or {}
-    response = ((message.get("response_selector") or {}).get(RETRIEVAL_INTENT) or {}).get("response") or {}
-    key = response.get("intent_response_key") or ""
-    prefix = f"{RETRIEVAL_INTENT}/"
-    if not key.startswith(prefix) or intent.get("name") != RETRIEVAL_INTENT:
-        return None, 0.0
-    return key[len(prefix) :], float(response.get("confidence") or 0.0) * float(intent.get("confidence") or 0.0)
 
 
 class ActionAnswerFaq(Action):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from dataclasses import replace
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -17,13 +18,14 @@ from actions.common import (
     intent_of,
     mode_of,
     profile_of,
+    selected_topic,
     text_of,
 )
-from bot import discovery
+from bot import discovery, savoirs
 from bot.buttons import is_pressed
 from bot.contract import STATUTS
 from bot.criteria import slot_value
-from bot.faq import is_question
+from bot.faq import FAQ_CONFIDENCE, is_question
 from bot.geo import Commune, gazetteer
 from bot.jobs import Metier, vocabulary
 from bot.kiosk import audience, kiosk_jobs
@@ -91,6 +93,8 @@ class ActionValidateSlotMappings(Action):
         text = "" if is_pressed(tracker.latest_message) else text_of(tracker)
         target = intent not in JOB_QUESTION_INTENTS or asked == "metier" or names_a_target(text)
         facts = read_facts(text, entities_of(tracker), asked=asked, target=target)
+        if facts.criteria and asks_about_shown_sessions(tracker, text):
+            facts = replace(facts, criteria={})  # "c'est à distance ?" asks, it does not filter
         wants_job = "metier" in facts.found and names_a_target(text)
         follows = _what_follows(tracker, intent, facts, wants_job)
         events = [*self.slots(dispatcher, tracker, facts), SlotSet("suite", follows)]
@@ -164,6 +168,14 @@ def _what_follows(tracker: Tracker, intent: str | None, facts: Facts, wants_job:
         searching = tracker.active_loop.get("name") == "profile_form" or tracker.get_slot("profil_complet")
         return "repondre_et_chercher" if searching or facts.complete_request or wants_job else "rien"
     return "chercher"
+
+
+def asks_about_shown_sessions(tracker: Tracker, text: str) -> bool:
+    """A question on the sessions just shown ("c'est à distance ?", "c'est en alternance ?"):
+    answered from the catalog (actions/faq.py), never read as a new criterion."""
+    topic_id, confidence = selected_topic(tracker.latest_message)
+    topic = savoirs.topic(topic_id) if topic_id and confidence >= FAQ_CONFIDENCE else None
+    return bool(topic and topic.selon_sessions and tracker.get_slot("page") and is_question(text))
 
 
 def _already_read(tracker: Tracker) -> bool:
