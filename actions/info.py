@@ -19,7 +19,7 @@ from actions.common import (
     profile_metier,
     text_of,
 )
-from actions.results import ActionShowResults, criteria_just_changed
+from actions.results import ActionShowResults, search_just_changed
 from bot import config, kiosk
 from bot.catalog.queries import find_formation, formation_details
 from bot.demand.events import record_viewed
@@ -62,8 +62,8 @@ class ActionGoodbye(Say):
     action, key = "action_goodbye", "au_revoir"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
-        if tracker.get_slot("profil_complet") and criteria_just_changed(tracker):
-            # "à temps partiel aussi" taken for a goodbye: the results with the new criterion.
+        if tracker.get_slot("profil_complet") and search_just_changed(tracker):
+            # "à temps partiel aussi", "a Liévin" taken for a goodbye: the results for what changed.
             return await ActionShowResults().run(dispatcher, tracker, domain)
         return await super().run(dispatcher, tracker, domain)
 

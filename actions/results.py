@@ -37,6 +37,7 @@ from bot.messages import (
     sessions_payload,
     sessions_text,
 )
+from bot.profile import PROFILE_SLOTS
 from bot.results import PAGE_SIZE, nearest_session, reach_km, relaxations, sessions_page, suggestions, wider_radii
 
 
@@ -74,12 +75,15 @@ def relaxation_reply(reply: Reply, relaxed: list[tuple[str, int]]) -> tuple[list
     return lines, buttons
 
 
-def criteria_just_changed(tracker: Tracker) -> bool:
-    """Whether the last message set or dropped a search criterion."""
+SEARCH_SLOTS = frozenset({*PROFILE_SLOTS, *CRITERIA_NAMES})
+
+
+def search_just_changed(tracker: Tracker) -> bool:
+    """Whether the last message changed the search: a profile fact or a criterion."""
     for event in reversed(tracker.events):
         if event.get("event") == "user":
             return False
-        if event.get("event") == "slot" and event.get("name") in CRITERIA_NAMES:
+        if event.get("event") == "slot" and event.get("name") in SEARCH_SLOTS:
             return True
     return False
 
@@ -190,7 +194,7 @@ class ActionMoreSessions(Action):
         return "action_more_sessions"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
-        if criteria_just_changed(tracker):
+        if search_just_changed(tracker):
             # "peu importe la date" taken for "voir plus": the list changed, its first page comes.
             return await ActionShowResults().run(dispatcher, tracker, domain)
         reply = Reply(dispatcher, tracker)
