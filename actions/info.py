@@ -205,6 +205,8 @@ class ActionTrainingDetails(Action):
         formation_id = formation_id or tracker.get_slot("derniere_formation")
         details = await blocking(formation_details, engine, formation_id) if formation_id else None
         if details is None:
+            if not named and tracker.get_slot("suite") == "repondre_et_chercher":
+                return []  # "vous avez quoi comme formation … ?" with the profile: the search answers
             search = [reply.button("bouton.trouver_formation", "search_training")]
             if named:
                 reply.say("formation.introuvable", nom=named[0], buttons=search)

@@ -187,10 +187,10 @@ def _already_read(tracker: Tracker) -> bool:
     return False
 
 
-def _fact_labels(tracker: Tracker) -> list[str]:
-    """What the last message set, in words: "Liévin (Pas-de-Calais)", "50 km", "bac"."""
+def _fact_labels(tracker: Tracker, slots: list[str]) -> list[str]:
+    """What the last message set in `slots`, in words: "Liévin (Pas-de-Calais)", "50 km", "bac"."""
     labels = []
-    for slot in tracker.slots_to_validate():
+    for slot in slots:
         value = tracker.get_slot(slot)
         if value is None:
             continue
@@ -229,7 +229,7 @@ class ValidateProfileForm(Action):
         following = next_question(profile_of(tracker))
         if requested and requested not in set_now:
             if set_now:
-                Reply(dispatcher, tracker).say("profil.note", faits=", ".join(_fact_labels(tracker)))
+                Reply(dispatcher, tracker).say("profil.note", faits=", ".join(_fact_labels(tracker, set_now)))
             elif choosing and requested == "metier":
                 # Choosing with help: the question shows the next step (a slot other than
                 # requested_slot must be set, or Rasa would take the form as not answered).
@@ -244,6 +244,11 @@ class ValidateProfileForm(Action):
                 events.append(self.missed(dispatcher, tracker, requested))
                 following = requested
         else:
+            # Facts beside the answer (a correction: "c'est Bruay, pas Béthune, et 40 km") are
+            # acknowledged too.
+            besides = [slot for slot in set_now if slot != requested] if requested else []
+            if besides:
+                Reply(dispatcher, tracker).say("profil.note", faits=", ".join(_fact_labels(tracker, besides)))
             events.append(SlotSet("echecs", 0))
         if problem and problem.get("slot") in PROFILE_SLOTS:
             following = problem["slot"]  # the question shows what went wrong, with choices
