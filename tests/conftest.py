@@ -157,21 +157,7 @@ def assistant(tmp_path_factory, trained_model):
         "BOT_REGION_SECRET": REGION_SECRET,
         "BOT_ALLOWED_ORIGINS": f"http://127.0.0.1:{web_port},http://localhost:{web_port},http://localhost:8000",
     }
-    subprocess.run(
-        [sys.executable, "-m", "bot", "catalog", "import", str(unseen_catalog(folder / "inedit.xml"))],
-        cwd=ROOT,
-        env={**os.environ, **env},
-        check=True,
-        capture_output=True,
-    )
-    servers = Servers(
-        model=trained_model,
-        rasa_port=free_port(),
-        actions_port=free_port(),
-        web_port=web_port,
-        env=env,
-        log_dir=folder / "logs",
-    ).start()
+    servers = start_on_unseen_catalog(folder, trained_model, web_port, env)
     client = httpx.Client(base_url=servers.rasa_url, timeout=60)
     yield servers, client, env
     client.close()
@@ -212,6 +198,27 @@ def pages(tmp_path_factory):
         process.terminate()
         process.wait(timeout=20)
         log.close()
+
+
+def start_on_unseen_catalog(folder, model, web_port: int, env: dict, endpoints=ROOT / "endpoints.yml") -> Servers:
+    """The servers of the assistant over an unseen catalog imported into env's database."""
+    subprocess.run(
+        [sys.executable, "-m", "bot", "catalog", "import", str(unseen_catalog(folder / "inedit.xml"))],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        check=True,
+        capture_output=True,
+    )
+    servers = Servers(
+        model=model,
+        rasa_port=free_port(),
+        actions_port=free_port(),
+        web_port=web_port,
+        env=env,
+        log_dir=folder / "logs",
+        endpoints=endpoints,
+    )
+    return servers.start()
 
 
 @pytest.fixture(scope="session")

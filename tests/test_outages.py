@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,8 +22,8 @@ from addons.http_guard import APOLOGY
 from bot.config import ROOT
 from bot.messages import unavailable_answer
 from serve.action_server import SECRET_HEADER
-from serve.servers import Servers, free_port
-from tests.conftest import POSTGRES_URL, UNSEEN_TODAY, unseen_catalog
+from serve.servers import free_port
+from tests.conftest import POSTGRES_URL, UNSEEN_TODAY, start_on_unseen_catalog
 
 PHONE, EMAIL, NAME = "06 12 34 56 78", "zephyrine.quatrebarbes@example.org", "Quatrebarbes"
 # Every way the phone number could be written out in a log.
@@ -92,22 +90,7 @@ def on_postgres(tmp_path_factory, trained_model, databases):
         "BOT_TODAY": UNSEEN_TODAY,
         "BOT_ALLOWED_ORIGINS": f"http://127.0.0.1:{web_port}",
     }
-    subprocess.run(
-        [sys.executable, "-m", "bot", "catalog", "import", str(unseen_catalog(folder / "inedit.xml"))],
-        cwd=ROOT,
-        env={**os.environ, **env},
-        check=True,
-        capture_output=True,
-    )
-    servers = Servers(
-        model=trained_model,
-        rasa_port=free_port(),
-        actions_port=free_port(),
-        web_port=web_port,
-        env=env,
-        endpoints=folder / "endpoints.yml",
-        log_dir=folder / "logs",
-    ).start()
+    servers = start_on_unseen_catalog(folder, trained_model, web_port, env, folder / "endpoints.yml")
     client = httpx.Client(base_url=servers.rasa_url, timeout=60)
     yield servers, client, admin, tracker_db, catalog_db
     client.close()
