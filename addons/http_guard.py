@@ -24,6 +24,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.config import allowed_origins
+from bot.text import json_object
 
 GUARDED_PREFIXES = ("/webhooks/", "/socket.io")
 REST_WEBHOOK = "/webhooks/rest/webhook"
@@ -40,12 +41,9 @@ async def check_origin(request: Request) -> HTTPResponse | None:
 
 def rest_call_problem(body: bytes) -> str | None:
     """What makes this body something other than a message for the REST channel, or None."""
-    try:
-        call = json.loads(body or b"null")
-    except (ValueError, RecursionError):
-        return "corps JSON invalide"
-    if not isinstance(call, dict):
-        return "un objet JSON est attendu"
+    call = json_object(body)
+    if isinstance(call, str):
+        return call
     if not isinstance(call.get("sender"), str) or not call["sender"].strip():
         return "sender (identifiant de conversation) manquant"
     if not isinstance(call.get("message"), str):

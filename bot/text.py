@@ -4,6 +4,7 @@ normalisation shared by the town and job resolvers."""
 
 from __future__ import annotations
 
+import json
 import re
 
 from unidecode import unidecode
@@ -51,3 +52,12 @@ def fold(text: str | None) -> str:
     apostrophes and punctuation do not matter ("Hénin-Beaumont" -> "henin beaumont")."""
     words = _NON_WORD.sub(" ", unidecode(text or "").lower()).split()
     return " ".join(_ABBREVIATIONS.get(w, w) for w in words)
+
+
+def json_object(body: bytes) -> dict | str:
+    """The JSON object of an HTTP body, or what is wrong with it, in French (for the error answer)."""
+    try:
+        value = json.loads(body or b"null")
+    except (ValueError, RecursionError):
+        return "corps JSON invalide"
+    return value if isinstance(value, dict) else "un objet JSON est attendu"

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import hmac
-import json
 import logging
 import os
 import sys
@@ -26,6 +25,8 @@ from sanic import Sanic, response
 from sanic.exceptions import SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse
+
+from bot.text import json_object
 
 SECRET_ENV = "BOT_ACTIONS_SECRET"
 SECRET_HEADER = "X-Electromob-Secret"
@@ -41,12 +42,9 @@ def action_call_problem(body: bytes, encoding: str | None) -> str | None:
             body = zlib.decompress(body)
         except zlib.error:
             return "corps compressé illisible"
-    try:
-        call = json.loads(body or b"null")
-    except (ValueError, RecursionError):
-        return "corps JSON invalide"
-    if not isinstance(call, dict):
-        return "un objet JSON est attendu"
+    call = json_object(body)
+    if isinstance(call, str):
+        return call
     if not isinstance(call.get("next_action"), str):
         return "next_action manquant"
     tracker, domain = call.get("tracker"), call.get("domain", {})
