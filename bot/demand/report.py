@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from bot.demand.events import SearchEvent
 from bot.demand.secret import SHOWN, THRESHOLD, UNPUBLISHED, Cell, Group, protect
@@ -19,6 +20,7 @@ from bot.jobs import vocabulary
 from bot.territoires import territoires
 
 HORS_REGION = "hors_region"
+K = TypeVar("K", bound=Hashable)
 NON_PRECISE = "non_precise"
 TOP_GAPS = 10
 STATUT_LABELS = {
@@ -113,8 +115,8 @@ class _Counts:
         return Row(key, label, Cell(self.recherches), Cell(self.sans_session), Cell(self.conseiller))
 
 
-def _slices(events: Iterable[SearchEvent], key: Callable[[SearchEvent], str]) -> dict[str, _Counts]:
-    slices: dict[str, _Counts] = defaultdict(_Counts)
+def _slices(events: Iterable[SearchEvent], key: Callable[[SearchEvent], K]) -> dict[K, _Counts]:
+    slices: dict[K, _Counts] = defaultdict(_Counts)
     for event in events:
         slices[key(event)].add(event)
     return slices
@@ -204,17 +206,17 @@ def build(events: list[SearchEvent], du: dt.date, au: dt.date) -> Report:
 
     # Unmet demand by job × EPCI: every cell belongs to its job's and its EPCI's unmet totals;
     # only the biggest gaps are published.
-    pairs = _slices(searches, lambda e: f"{e.rome or NON_PRECISE}|{_epci_of(e)}")
+    pairs = _slices(searches, lambda e: (e.rome or NON_PRECISE, _epci_of(e)))
     pair_cells = {key: Cell(counts.sans_session, UNPUBLISHED) for key, counts in pairs.items()}
     job_unmet = {row.key: row.sans_session for row in metiers}
     epci_unmet = {child.key: child.sans_session for row in territoire_rows for child in row.children}
     epci_unmet[HORS_REGION] = next((r.sans_session for r in territoire_rows if r.key == HORS_REGION), Cell(0))
     for rome, total_cell in job_unmet.items():
-        groups.append(Group(total_cell, [c for k, c in pair_cells.items() if k.split("|")[0] == rome]))
+        groups.append(Group(total_cell, [c for (job, _), c in pair_cells.items() if job == rome]))
     for epci_key, total_cell in epci_unmet.items():
-        groups.append(Group(total_cell, [c for k, c in pair_cells.items() if k.split("|")[1] == epci_key]))
+        groups.append(Group(total_cell, [c for (_, epci), c in pair_cells.items() if epci == epci_key]))
     biggest = sorted(
-        (k for k, c in pair_cells.items() if c.value >= THRESHOLD and k.split("|")[1] != HORS_REGION),
+        (k for k, c in pair_cells.items() if c.value >= THRESHOLD and k[1] != HORS_REGION),
         key=lambda k: (-pair_cells[k].value, k),
     )[:TOP_GAPS]
     for key in biggest:
@@ -230,14 +232,14 @@ def build(events: list[SearchEvent], du: dt.date, au: dt.date) -> Report:
     protect(groups)
     ecarts = [
         Gap(
-            rome=key.split("|")[0],
-            metier=_job_label(key.split("|")[0]),
-            epci=key.split("|")[1],
-            territoire=_territory_label(key.split("|")[1]),
-            sans_session=pair_cells[key],
-            distance_mediane=_median(pairs[key].distances) if not pair_cells[key].hidden else None,
+            rome=rome,
+            metier=_job_label(rome),
+            epci=epci,
+            territoire=_territory_label(epci),
+            sans_session=pair_cells[(rome, epci)],
+            distance_mediane=_median(pairs[(rome, epci)].distances) if not pair_cells[(rome, epci)].hidden else None,
         )
-        for key in biggest
+        for rome, epci in biggest
     ]
     for line in [*metiers, *statuts, *niveaux, *semaines, *territoire_rows]:
         _hide_median(line)
