@@ -2,9 +2,12 @@
 recherche ») defines them.
 
 A formation matches the job by its code-ROME, or, when it lists no code-ROME at all, by one of
-the Formacode descriptors the job reference gives for the job. The database does the work: a
-bounding box (indexed) keeps the places that may be within the radius, the great-circle distance
-decides, the nearest place of an action counts, then it sorts, counts and returns one page.
+the Formacode descriptors the job reference gives for the job. The database does the work, on
+rows written for it at import (models.search_entry, index_source): the index ranges of the
+strips of the circle keep the places that may be within the radius, the great-circle distance
+decides, the nearest place of an action counts; it counts the sessions of each start date, then
+sorts and returns one page among the sessions that start by its last date. Choices and measures:
+docs/benchmarks.md (« Catalogue »).
 """
 
 from __future__ import annotations
@@ -335,7 +338,7 @@ def search_page(
         if conn.dialect.name == "postgresql":  # workers cost more to start than they save here
             conn.exec_driver_sql("SET LOCAL max_parallel_workers_per_gather = 0")
         days = conn.execute(until, values).all()
-        found = days[0].total if days else 0
+        found = int(days[0].total) if days else 0  # a sum: numeric for PostgreSQL
         values["last_debut"] = days[-1].debut if days else None
         rows = conn.execute(page, values).all() if offset < found else []
         funders = _funders(conn, {(row.source_id, row.action_id) for row in rows})
