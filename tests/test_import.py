@@ -9,7 +9,7 @@ import sqlite3
 import threading
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import create_engine, select
 
 from bot.catalog import lheo as importer
 from bot.catalog import lheo_writer as f
@@ -26,7 +26,7 @@ TODAY = dt.date(2027, 1, 10)
 
 def snapshot(engine) -> dict[str, list[tuple]]:
     """Every row of every catalog table, without generated keys and times, sorted."""
-    skipped = {("lieu", "id"), ("source", "importe_le"), ("source", "duree_s")}
+    skipped = {("lieu", "id"), ("search_entry", "lieu_id"), ("source", "importe_le"), ("source", "duree_s")}
     tables = {}
     with engine.connect() as conn:
         for table in m.metadata.sorted_tables:
@@ -603,3 +603,18 @@ def test_a_catalog_of_an_older_schema_is_rebuilt(tmp_path):
     assert rows(catalog, m.action, "id") == {("A1",), ("A2",), ("A3",)}
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT count(*) FROM contact_request").fetchone() == (1,)
+
+
+def test_a_catalog_imported_before_the_search_rows_gets_them_from_its_offers(tmp_path):
+    """The search rows (models.search_entry) are written from the offers when the catalog is
+    first opened: no import is needed for the search to find the sessions."""
+    url = f"sqlite:///{tmp_path / 'avant.sqlite3'}"
+    before = create_engine(url, future=True)
+    m.metadata.create_all(before)
+    import_file(before, sample(tmp_path / "offre.xml"))
+    with before.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE search_entry")
+    before.dispose()
+    lens = gazetteer().by_insee("62498")
+    hits = search_sessions(catalog_engine(url), "H2705", lens.lat, lens.lon, 30, TODAY)
+    assert [h.session_id for h in hits] == ["S1", "S3", "S2"]

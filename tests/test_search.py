@@ -9,7 +9,7 @@ import pytest
 
 from bot.catalog import lheo_writer as f
 from bot.catalog.lheo import import_file
-from bot.catalog.search import bounding_box, search_sessions
+from bot.catalog.search import cell, search_page, search_sessions, strips
 from bot.criteria import Criteria
 from bot.geo import gazetteer, haversine_km
 from bot.jobs import vocabulary
@@ -221,6 +221,36 @@ def test_fully_remote_action_is_eligible_at_any_distance_without_distance(engine
     assert [h.as_json()["modalite"] for h in hits] == ["distanciel", "distanciel"]
 
 
+def test_a_session_found_by_several_rows_is_counted_once_at_its_nearest_place_on_every_page(engine, tmp_path):
+    """An action with several places, a formation listing two of the job's Formacodes, among
+    sessions found once: the count and each page agree with the whole list."""
+    codes = tuple(fc.code for fc in vocabulary().by_rome("H2703").formacodes)[:2]
+    assert len(codes) == 2
+    formations = [
+        one_formation(
+            f.action("PLACES", [f.session("S-PLACES", "20270120")], [place(ARRAS), place(LENS), place(DOUAI)]),
+            f.action("ONE", [f.session(f"S-{day}", f"202701{day}") for day in range(11, 31, 2)], [place(DOUAI)]),
+            romes=("H2703",),
+        ),
+        one_formation(
+            f.action("CODES", [f.session("S-CODES", "20270120")], [place(LENS), place(ARRAS)]),
+            romes=(),
+            formacodes=codes,
+            numero="F2",
+        ),
+    ]
+    import_file(engine, f.write(tmp_path / "offre.xml", formations))
+    lens = town(LENS)
+    everything = search_sessions(engine, "H2703", lens.lat, lens.lon, 30, TODAY)
+    assert ids(everything).count("S-PLACES") == 1 and ids(everything).count("S-CODES") == 1
+    assert {h.session_id: h.distance for h in everything}["S-PLACES"] == 0.0  # Lens, the nearest
+    assert {h.session_id: h.par for h in everything}["S-CODES"] == "formacode"
+    for size in (1, 3, 5):
+        for offset in range(0, len(everything) + size, size):
+            page = search_page(engine, "H2703", lens.lat, lens.lon, 30, TODAY, offset=offset, size=size)
+            assert (page.hits, page.total) == (everything[offset : offset + size], len(everything)), (offset, size)
+
+
 def test_order_is_start_date_then_distance_nulls_last_then_id(engine, tmp_path):
     hits = search(
         engine,
@@ -272,16 +302,23 @@ def test_session_object_fields(engine, tmp_path):
     )
 
 
-@pytest.mark.parametrize("lat,radius", [(50.43, 30), (0.0, 100), (-33.9, 250), (89.5, 500)])
-def test_bounding_box_contains_the_whole_circle(lat, radius):
-    lat_min, lat_max, lon_min, lon_max = bounding_box(lat, 2.83, radius)
+@pytest.mark.parametrize(
+    "lat,lon,radius", [(50.43, 2.83, 30), (50.43, 2.83, 1), (0.0, 2.83, 100), (-33.9, 179.9, 250), (89.5, 2.83, 500)]
+)
+def test_the_strips_hold_every_point_of_the_circle(lat, lon, radius):
+    """Points on the circle and just inside, every 5°, across the antimeridian and near a pole."""
+    ranges = strips(lat, lon, radius)
     for bearing in range(0, 360, 5):
-        # Destination point at `radius` km along `bearing` (spherical earth).
-        d, b, p1, l1 = radius / 6371.0, math.radians(bearing), math.radians(lat), math.radians(2.83)
-        p2 = math.asin(math.sin(p1) * math.cos(d) + math.cos(p1) * math.sin(d) * math.cos(b))
-        l2 = l1 + math.atan2(math.sin(b) * math.sin(d) * math.cos(p1), math.cos(d) - math.sin(p1) * math.sin(p2))
-        assert lat_min <= math.degrees(p2) <= lat_max
-        assert lon_min <= (math.degrees(l2) + 180) % 360 - 180 <= lon_max
+        for distance in (radius, radius * 0.999, radius / 2):
+            # Destination point at `distance` km along `bearing` (spherical earth).
+            d, b, p1, l1 = distance / 6371.0, math.radians(bearing), math.radians(lat), math.radians(lon)
+            p2 = math.asin(math.sin(p1) * math.cos(d) + math.cos(p1) * math.sin(d) * math.cos(b))
+            l2 = l1 + math.atan2(math.sin(b) * math.sin(d) * math.cos(p1), math.cos(d) - math.sin(p1) * math.sin(p2))
+            point = cell(math.degrees(p2), (math.degrees(l2) + 180) % 360 - 180)
+            assert any(first <= point <= last for first, last in ranges), (bearing, distance)
+    if abs(lat) + math.degrees(radius / 6371.0) < 89:  # tight: a point a little beyond, east, is left out
+        beyond = lon + math.degrees(1.1 * radius / 6371.0 / math.cos(math.radians(lat)))
+        assert not any(first <= cell(lat, (beyond + 180) % 360 - 180) <= last for first, last in ranges)
 
 
 def test_place_is_named_by_its_official_commune_name(engine, tmp_path):

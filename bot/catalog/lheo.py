@@ -29,6 +29,8 @@ from lxml import etree, html
 from sqlalchemy.engine import Engine
 
 from bot.catalog import store
+from bot.catalog.models import OPEN_ENDED
+from bot.catalog.search import index_source
 from bot.catalog.store import IGNORE, LIEU, REMARQUE, Note, Rows, SourceInfo, percent, plural
 from bot.geo import Commune, Gazetteer, gazetteer, haversine_km
 from bot.text import fold
@@ -36,7 +38,6 @@ from bot.text import fold
 NAMESPACES = {None, "http://www.lheo.org/2.2", "http://lheo.gouv.fr/2.3"}
 ROME_CODE = re.compile(r"^[A-N]\d{4}$")
 FORMACODE_CODE = re.compile(r"^\d{5}$")
-OPEN_ENDED = dt.date.max  # LHEO "99999999": end date not known yet
 DEFAULT_TOLERANCE = 0.05  # share of records that may be skipped before a file is refused
 PLACE_CHECK_KM = 20.0  # farthest a geolocalisation may be from its commune's reference point
 BATCH = 300  # formations per flush
@@ -171,6 +172,7 @@ def import_source(
                 parser = _Parser(path, gazetteer(), report, seen)
                 parser.run(store_rows, progress)
                 parser.check(tolerance)
+            index_source(conn, source_id)
             report.seconds = time.monotonic() - started
             store.close_source(conn, source_id, report.info(), report.notes)
         except ImportFault as fault:

@@ -8,6 +8,8 @@ source (delete, then insert) stays linear on PostgreSQL too.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import (
     Boolean,
     Column,
@@ -25,6 +27,8 @@ from sqlalchemy import (
 )
 
 metadata = MetaData()
+
+OPEN_ENDED = dt.date.max  # session.fin for LHEO "99999999": end date not known yet
 
 source = Table(
     "source",
@@ -169,12 +173,55 @@ session = Table(
     Column("id", String(255), primary_key=True),
     Column("action_id", String(255), nullable=False),
     Column("debut", Date),  # None: unknown (00000000)
-    Column("fin", Date),  # None: unknown; date.max: open-ended (99999999)
+    Column("fin", Date),  # None: unknown; OPEN_ENDED (99999999)
     Column("etat_recrutement", Integer),
     Column("places", Integer),  # nb-places of its recrutement, else nb-places-financees of its action
     ForeignKeyConstraint(["source_id", "action_id"], ["action.source_id", "action.id"]),
     Index("ix_session_action", "source_id", "action_id"),
     Index("ix_session_fin", "fin"),
+)
+
+# What the search reads (bot/catalog/search.py), written with the offers of a source, in the same
+# transaction (search.index_source): one row per candidate session (recruiting, dated), key of its
+# formation and place of its action. The key is the formation's code-ROME, or, for a formation that
+# lists none, its code-FORMACODE: the search asks for the job's code and the job's Formacode codes.
+# `cellule` places the point on a grid of latitude bands (bot/catalog/search.py, cell); the rows of a
+# fully remote action have no point and the cell REMOTE_CELL. The primary key leads with (cle,
+# cellule), so that the search reads the rows of a job within the strips of a circle by index ranges;
+# SQLite keeps the rows in that order (WITHOUT ROWID), PostgreSQL receives them in it. Choices and
+# measures: docs/benchmarks.md (« Catalogue »).
+search_entry = Table(
+    "search_entry",
+    metadata,
+    Column("cle", String(5), primary_key=True),
+    Column("cellule", Integer, primary_key=True),
+    Column("source_id", Integer, primary_key=True),
+    Column("session_id", String(255), primary_key=True),
+    Column("lieu_id", Integer, primary_key=True),  # 0: a remote action without a place
+    # What every search reads first, in the order it reads it.
+    Column("debut", Date, nullable=False),
+    Column("fin", Date, nullable=False),
+    Column("permanente", Boolean, nullable=False),  # entrées et sorties permanentes
+    # The point on the unit sphere: the distance test without trigonometry (bot/catalog/search.py).
+    Column("x", Float),
+    Column("y", Float),
+    Column("z", Float),
+    # The only row of its session that a search can find: counted without telling sessions apart.
+    Column("seule", Boolean, nullable=False),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("action_id", String(255), nullable=False),
+    # The action's fields that the criteria read (docs/contrat.md, « Critères de recherche »).
+    Column("modalite_enseignement", Integer, nullable=False),
+    Column("heures", Integer),
+    Column("alternance", Boolean, nullable=False),
+    Column("temps", String(8)),
+    Column("handicap", Boolean, nullable=False),
+    ForeignKeyConstraint(["source_id", "session_id"], ["session.source_id", "session.id"]),
+    Index("ix_search_entry_session", "source_id", "session_id"),
+    # The rows of a page, once the date it ends on is known: a few per key.
+    Index("ix_search_entry_debut", "cle", "debut"),
+    sqlite_with_rowid=False,
 )
 
 catalog_meta = Table(
@@ -185,7 +232,17 @@ catalog_meta = Table(
 )
 
 # The tables of the offers, children first: the order in which a source is emptied.
-OFFER_TABLES = (session, lieu, action_financeur, action, formation_formacode, formation_rome, formation, organisme)
+OFFER_TABLES = (
+    search_entry,
+    session,
+    lieu,
+    action_financeur,
+    action,
+    formation_formacode,
+    formation_rome,
+    formation,
+    organisme,
+)
 CATALOG_TABLES = (*OFFER_TABLES, import_note, source, catalog_meta)
 
 # Requests to be called back by a counselor, given with the person's consent. Deleted with
