@@ -10,6 +10,7 @@ import pytest
 import structlog
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
+from rasa.nlu.classifiers.fallback_classifier import undo_fallback_prediction
 
 from addons import log_privacy
 from addons.action_validation import validate_action_result
@@ -23,6 +24,22 @@ def test_spacy_model_is_loaded_once_with_only_tokens_and_vectors():
     assert model.model.pipe_names == []
     doc = model.model("technicienne de maintenance des batteries")
     assert [t.text for t in doc][-1] == "batteries" and doc[-1].has_vector
+
+
+@pytest.mark.slow  # loads the French word vectors
+def test_a_parse_copied_by_rasa_test_nlu_shares_its_spacy_document():
+    """`rasa test nlu` deep-copies the parse of each message the FallbackClassifier answered: the
+    document must not be copied with the whole vocabulary (seconds per message)."""
+    doc = load_model("fr_core_news_md", ()).model("c'est complet ?")
+    parse = {
+        "text": "c'est complet ?",
+        "text_spacy_doc": doc,
+        "intent": {"name": "nlu_fallback", "confidence": 0.4},
+        "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.4}, {"name": "faq", "confidence": 0.3}],
+    }
+    undone = undo_fallback_prediction(parse)
+    assert undone["intent"]["name"] == "faq" and parse["intent"]["name"] == "nlu_fallback"
+    assert undone["text_spacy_doc"] is doc
 
 
 @pytest.fixture
