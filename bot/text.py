@@ -17,6 +17,8 @@ _LONE_SURROGATES = re.compile(r"[\ud800-\udfff]")
 # Control characters other than the tab and the line feed.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
+# The ids the widget makes (a conversation's, a message's): lowercase UUIDs.
+WIDGET_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 # "St"/"Ste" and their dotted forms stand for Saint/Sainte in French place names.
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
 
@@ -31,6 +33,11 @@ _SMS = {
     "bcp": "beaucoup", "c": "c est", "ct": "c etait", "ya": "il y a", "pk": "pourquoi", "pkoi": "pourquoi",
     "mnt": "maintenant", "dip": "diplome", "dipl": "diplome", "diplom": "diplome",
 }  # fmt: skip
+
+
+def widget_id(value: object) -> bool:
+    """Whether `value` is an id in the widget's format (a conversation's or a message's)."""
+    return isinstance(value, str) and WIDGET_ID.fullmatch(value) is not None
 
 
 def clean_message(text: str) -> str:

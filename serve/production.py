@@ -91,9 +91,10 @@ def nginx_conf(
     folder: Path, port: int, rasa_ports: list[int], web_port: int | None, actions: tuple[int, list[int]] | None
 ) -> str:
     """Round robin over the replicas. A replica that refuses the connection is skipped and the
-    turn goes to the next one; a turn already sent is never replayed elsewhere (it could run
-    twice), so a replica that dies while handling it answers 502 and the widget sends it again.
-    A slow turn does not put a replica out of the rotation."""
+    turn goes to the next one; nginx never replays a turn already sent, so a replica that dies
+    while handling it answers 502 and the relay sends it again with the same message id (a
+    replica that finds it stored answers it without handling it twice: addons/replay.py). A slow
+    turn does not put a replica out of the rotation."""
     user = "user nobody nogroup;\n" if os.geteuid() == 0 else ""
     temp = "\n".join(f"  {kind}_temp_path {folder / 'tmp' / kind};" for kind in NGINX_TEMP_KINDS)
     servers = "\n".join(f"    server 127.0.0.1:{p} max_fails=1 fail_timeout=10s;" for p in rasa_ports)

@@ -25,10 +25,10 @@ import json
 import logging
 import math
 import os
-import re
 import secrets
 import sys
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
@@ -63,7 +63,7 @@ from bot.results import (
     relaxations,
     wider_radii,
 )
-from bot.text import clean_message, too_long
+from bot.text import clean_message, too_long, widget_id
 from bot.wording import say
 from privacy import logs
 
@@ -71,8 +71,6 @@ logger = logging.getLogger(__name__)
 WEB_DIR = config.ROOT / "web"
 SUMMARY_SESSIONS = 12
 RELAY_RETRY_S = 1.0
-# The widget's conversation ids (web/static/electromob-chat.js, newSenderId): random UUIDs.
-SENDER_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 SESSION_S = 8 * 3600
 LOGIN_TRIES = 5
 LOGIN_WINDOW_S = 60
@@ -318,14 +316,18 @@ def create_app() -> Sanic:
             return response.json({"erreur": say("page_web.invalide")}, status=400, headers=cors)
         body = body if isinstance(body, dict) else {}
         sender, message = body.get("sender"), body.get("message")
-        if not isinstance(sender, str) or not SENDER_ID.fullmatch(sender):
+        if not widget_id(sender):
             # The id is the only key to a conversation: one the widget did not make is refused,
             # never cut or altered (two ids would otherwise share one conversation).
             return response.json({"erreur": say("page_web.identifiant_invalide")}, status=400, headers=cors)
         if not isinstance(message, str):
             return response.json({"erreur": "message manquant"}, status=400, headers=cors)
-        metadata = body.get("metadata")
-        metadata = {"mode": str(metadata.get("mode", "site"))[:20]} if isinstance(metadata, dict) else {"mode": "site"}
+        given = body.get("metadata")
+        given = given if isinstance(given, dict) else {}
+        # The message's id (addons/replay.py): the same on the relay's second sending, so that a
+        # message a dying replica had already handled is answered, not handled twice.
+        message_id = given.get("message_id") if widget_id(given.get("message_id")) else str(uuid.uuid4())
+        metadata = {"mode": str(given.get("mode", "site"))[:20], "message_id": message_id}
         message = clean_message(message)
         if too_long(message):
             return response.json([{"recipient_id": sender, "text": too_long_answer(metadata)}], headers=cors)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 
+import httpx
 import pytest
 
 from addons.history import MAX_SESSION_EVENTS
@@ -95,6 +96,40 @@ def test_delete_my_data_erases_the_conversation(assistant):
     tracker = client.get(f"/conversations/{sender}/tracker", params={"token": servers.token}).json()
     said = [e.get("text") for e in tracker["events"] if e.get("event") == "user"]
     assert said == [] and tracker["slots"]["statut"] is None
+
+
+def test_a_message_sent_again_is_answered_again_not_handled_twice(assistant):
+    """What a replica dying between saving a turn and answering it leaves: the relay sends the
+    message again with its id, and the conversation must not take it twice."""
+    servers, client, _ = assistant
+    sender = str(uuid.uuid4())
+    say(client, sender, "je voudrais devenir pilote de ligne de production")
+    first_id, again_id = str(uuid.uuid4()), str(uuid.uuid4())
+
+    def send(text, message_id):
+        call = {"sender": sender, "message": text, "metadata": {"mode": "site", "message_id": message_id}}
+        return client.post("/webhooks/rest/webhook", json=call).json()
+
+    first = send("je suis demandeur d'emploi", first_id)
+    assert first and any("habitez" in (m.get("text") or "") for m in first), first
+    assert send("je suis demandeur d'emploi", first_id) == first, "the same answers, sent back"
+    tracker = client.get(f"/conversations/{sender}/tracker", params={"token": servers.token}).json()
+    said = [e.get("text") for e in tracker["events"] if e.get("event") == "user"]
+    assert said == ["je voudrais devenir pilote de ligne de production", "je suis demandeur d'emploi"]
+    assert send("j'habite a Douai", again_id) != first, "a new message goes on with the dialogue"
+    assert send("j'habite a Douai", str(uuid.uuid4())), "the same words with a new id are a new message"
+    tracker = client.get(f"/conversations/{sender}/tracker", params={"token": servers.token}).json()
+    assert [e.get("text") for e in tracker["events"] if e.get("event") == "user"][-2:] == ["j'habite a Douai"] * 2
+
+
+def test_the_relay_passes_the_message_id_on(assistant, web):
+    servers, client, _ = assistant
+    sender, message_id = str(uuid.uuid4()), str(uuid.uuid4())
+    call = {"sender": sender, "message": "bonjour", "metadata": {"mode": "site", "message_id": message_id}}
+    answers = [httpx.post(f"{web}/chat", json=call, timeout=60).json() for _ in range(2)]
+    assert answers[0] == answers[1] and answers[0][0]["text"].startswith("Bonjour")
+    tracker = client.get(f"/conversations/{sender}/tracker", params={"token": servers.token}).json()
+    assert [e.get("text") for e in tracker["events"] if e.get("event") == "user"] == ["bonjour"]
 
 
 def test_http_api_needs_the_token(assistant):

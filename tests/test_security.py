@@ -17,10 +17,10 @@ from bot.catalog.db import engine as catalog_engine
 from bot.config import ROOT
 from bot.contacts import count_requests, save_request
 from bot.messages import too_long_answer
-from bot.text import MESSAGE_MAX_CHARS, clean_message, too_long
+from bot.text import MESSAGE_MAX_CHARS, WIDGET_ID, clean_message, too_long
 from serve import production, servers
 from serve.action_server import SECRET_ENV, SECRET_HEADER
-from serve.web import COUNSELORS, SENDER_ID, LoginAttempts, StaffSessions
+from serve.web import COUNSELORS, LoginAttempts, StaffSessions
 from tests.conftest import COUNSELOR_SECRET, free_port, wait_until_up
 
 ACTIONS_SECRET = "secret-de-test-actions"
@@ -273,4 +273,4 @@ def test_the_relay_refuses_ids_the_widget_does_not_make(pages, sender):
 def test_the_widget_makes_ids_the_relay_takes():
     script = (ROOT / "web" / "static" / "electromob-chat.js").read_text(encoding="utf-8")
     assert "cryptoApi.randomUUID()" in script and "bytes[6] = (bytes[6] & 0x0f) | 0x40" in script
-    assert SENDER_ID.pattern in script, "the widget keeps a stored id only in the relay's format"
+    assert WIDGET_ID.pattern in script, "the widget keeps a stored id only in the relay's format"

@@ -117,10 +117,11 @@ class Transcript:
 
 async def post(client: httpx.AsyncClient, sender: str, message: str) -> tuple[list | None, str]:
     """One turn, sent again once after a second when the load balancer answers 502 (the replica
-    handling it died), as the web pages' relay (/chat) does."""
+    handling it died), with the same message id, as the web pages' relay (/chat) does."""
+    call = {"sender": sender, "message": message, "metadata": {"message_id": str(uuid.uuid4())}}
     for attempt in range(2):
         try:
-            response = await client.post("/webhooks/rest/webhook", json={"sender": sender, "message": message})
+            response = await client.post("/webhooks/rest/webhook", json=call)
         except httpx.HTTPError as error:
             return None, type(error).__name__
         if response.status_code != 502 or attempt:

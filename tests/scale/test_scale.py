@@ -50,6 +50,19 @@ def test_turns_alternating_between_replicas_keep_the_form(topology, events_db):
     )
 
 
+def test_a_turn_sent_again_to_the_other_replica_is_not_handled_twice(topology, events_db):
+    """A replica that saved a turn and died before answering: the relay sends the message again,
+    with its id, and the other replica answers from what is stored."""
+    sender = f"rejoue-{uuid.uuid4().hex[:8]}"
+    first, second = (f"http://127.0.0.1:{port}" for port in topology.rasa_ports[:2])
+    say(first, sender, FLOW[1])
+    call = {"sender": sender, "message": FLOW[2], "metadata": {"message_id": str(uuid.uuid4())}}
+    answers = [httpx.post(f"{url}/webhooks/rest/webhook", json=call, timeout=90).json() for url in (first, second)]
+    assert answers[0] and answers[1] == answers[0]
+    assert user_texts(events_db, sender) == FLOW[1:3]
+    assert slots(events_db, sender)["statut"] == "demandeur_emploi"
+
+
 def test_fifty_concurrent_conversations_lose_and_cross_nothing(topology, events_db):
     transcripts = run_conversations(topology.url, 50)
     assert [t.failed for t in transcripts if t.failed] == []

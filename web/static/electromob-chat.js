@@ -124,7 +124,8 @@
     return characters.length > count ? characters.slice(0, count).join("") : text;
   }
 
-  function newSenderId() {
+  /** A random UUID: a conversation's id, or a message's (the relay takes only this format). */
+  function newId() {
     const cryptoApi = window.crypto;
     if (cryptoApi && typeof cryptoApi.randomUUID === "function") {
       try { return cryptoApi.randomUUID(); } catch (_) { /* insecure context: below */ }
@@ -159,9 +160,9 @@
 
   function storedSender() {
     const value = readStored(SENDER_KEY);
-    // The relay (/chat) takes only the ids newSenderId makes: lowercase random UUIDs.
+    // The relay (/chat) takes only the ids newId makes: lowercase random UUIDs.
     if (value && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(value)) return value;
-    const fresh = newSenderId();
+    const fresh = newId();
     writeStored(SENDER_KEY, fresh);
     return fresh;
   }
@@ -219,7 +220,7 @@
   // ---------------------------------------------------------------- state
 
   const state = {
-    sender: kiosk ? newSenderId() : storedSender(),
+    sender: kiosk ? newId() : storedSender(),
     history: kiosk ? [] : storedHistory(),
     generation: 0, // bumped by a reset: answers to older requests are dropped
     pending: 0,
@@ -609,7 +610,7 @@
       const response = await fetch(config.endpoint, {
         method: "POST",
         headers: { "Content-Type": "application/json", Accept: "application/json" },
-        body: JSON.stringify({ sender: state.sender, message, metadata: { mode: config.mode } }),
+        body: JSON.stringify({ sender: state.sender, message, metadata: { mode: config.mode, message_id: newId() } }),
         credentials: "omit",
         cache: "no-store",
         signal: controller.signal,
@@ -653,7 +654,7 @@
     state.greeting = false;
     state.used = false;
     if (newSender) {
-      state.sender = newSenderId();
+      state.sender = newId();
       writeStored(SENDER_KEY, state.sender);
     }
     saveHistory();
