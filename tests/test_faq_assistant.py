@@ -13,9 +13,9 @@ from tests.test_e2e import custom, say
 from tests.test_savoirs import ISSUE_QUESTIONS
 
 # The share of held-out questions answered on their topic must not fall below what was measured
-# (89.6 % on 2026-12-03, after the second batch of topic examples and the best topic standing for
-# faq, docs/benchmarks.md); issue 13 asks for 95 %, not reached yet.
-HELDOUT_FLOOR = 0.89
+# (93.8 % on 2026-12-03, after the boundary between topics and intents was made one rule in the
+# training data and both held-out sets, docs/benchmarks.md); issue 13 asks for 95 %, not reached yet.
+HELDOUT_FLOOR = 0.93
 
 
 def texts(messages) -> str:
