@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
+from serve.production import TICKET_LOCK_LIFETIME_S
+
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
 K8S = DEPLOY / "kubernetes"
@@ -369,6 +371,16 @@ def test_k8s_runs_two_rasa_replicas_with_several_workers():
     container = next(c for c in pod_spec(deployments[0])["containers"] if is_rasa_server(k8s_command(c)))
     workers = next(item["value"] for item in container["env"] if item["name"] == "SANIC_WORKERS")
     assert int(workers) > 1
+
+
+def test_a_dead_replica_blocks_a_conversation_as_briefly_everywhere():
+    """The lock of a conversation whose replica died mid-turn expires as fast in compose and
+    Kubernetes as in make run-production (Rasa's default, 60 s, is as long as nginx waits)."""
+    for name, service in compose_rasa_services().items():
+        assert compose_env(service).get("TICKET_LOCK_LIFETIME") == TICKET_LOCK_LIFETIME_S, name
+    for obj, container in k8s_containers(is_rasa_server):
+        env = {item["name"]: item.get("value") for item in container.get("env", [])}
+        assert env.get("TICKET_LOCK_LIFETIME") == TICKET_LOCK_LIFETIME_S, obj["_file"]
 
 
 def test_actions_run_two_pods_in_k8s():
