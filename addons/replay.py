@@ -58,10 +58,9 @@ async def handle_message_with_tracker(self: MessageProcessor, message: UserMessa
 
 
 async def handle_message(self: MessageProcessor, message: UserMessage) -> list[dict[str, Any]] | None:
-    given = (message.metadata or {}).get(MESSAGE_ID_KEY) if isinstance(message.metadata, dict) else None
-    if not widget_id(given):
-        return await _handle_message(self, message)
-    message.message_id = given
+    given = message.metadata.get(MESSAGE_ID_KEY) if isinstance(message.metadata, dict) else None
+    if widget_id(given):
+        message.message_id = given  # else Rasa's random id, which no stored message has
     try:
         return await _handle_message(self, message)
     except AlreadyHandled as repeat:
